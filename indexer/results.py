@@ -47,6 +47,7 @@ class SearchPage:
     sort: str = "pertinence"
     filters: dict[str, list[str]] = field(default_factory=dict)
     elapsed_ms: float = 0.0
+    notices: list[str] = field(default_factory=list)  # French, e.g. "requête tronquée"
 
     @property
     def pages(self) -> int:
@@ -69,5 +70,6 @@ class SearchPage:
             },
             "suggestion": self.suggestion,
             "fallback": self.fallback,
+            "notices": self.notices,
             "elapsed_ms": round(self.elapsed_ms, 2),
         }

@@ -1,0 +1,404 @@
+"""Building the index: corpus files -> offers -> a verified Whoosh index, switched in atomically.
+
+Layout of an index folder::
+
+    index/
+      current  -> builds/<name>      the build that serves
+      previous -> builds/<name>      kept for `offres rollback`
+      builds/<name>/                 Whoosh files + manifest.json + vocabulary.json
+      .indexer.lock                  held by the one indexer allowed at a time
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from whoosh import index as whoosh_index
+from whoosh.query import Term
+
+from indexer.analysis import fold
+from indexer.corpus import Skipped, iter_corpus
+from indexer.errors import IndexLockedError, IndexNotFoundError, OfferFileError, OffresError
+from indexer.offer import Offer
+from indexer.parsing import parse_offer
+from indexer.schema import make_schema, offer_to_document
+
+DEFAULT_MAX_BYTES = 2_000_000
+MANIFEST = "manifest.json"
+VOCABULARY = "vocabulary.json"
+KEEP_BUILDS = 2
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the CLI and for integrators."""
+
+    indexed: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    build_dir: str = ""
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """0 every file indexed cleanly, 1 built with skipped files or warnings."""
+        return 1 if (self.skipped or self.duplicates or self.warnings) else 0
+
+    def to_dict(self) -> dict:
+        return {
+            "indexed": self.indexed,
+            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "duplicates": self.duplicates,
+            "warnings": self.warnings,
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "build_dir": self.build_dir,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    offer: Offer
+    digest: str
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def stable_id(offer: Offer, corpus: Path) -> str:
+    """The reference when there is one, else an id derived from the file's path."""
+    if offer.reference:
+        return offer.reference
+    rel = os.path.relpath(offer.source, corpus)
+    return "sans-ref-" + hashlib.sha1(rel.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+
+
+def _completeness(offer: Offer) -> int:
+    filled = (offer.title, offer.employer, offer.corps, offer.direction, offer.location,
+              offer.residence, offer.posted, offer.deadline, offer.start, offer.respnc)
+    return sum(1 for value in filled if value) + len(offer.sections)
+
+
+def _winner_key(item: _Parsed):
+    offer = item.offer
+    return (
+        offer.posted.toordinal() if offer.posted else 0,
+        offer.deadline.toordinal() if offer.deadline else 0,
+        _completeness(offer),
+        len(offer.text),
+        offer.source,
+    )
+
+
+def deduplicate(parsed: Iterable[_Parsed], corpus: Path) -> tuple[dict[str, _Parsed], list[str]]:
+    """One offer per id: the most recent, then most complete version wins."""
+    groups: dict[str, list[_Parsed]] = defaultdict(list)
+    for item in parsed:
+        groups[stable_id(item.offer, corpus)].append(item)
+    winners: dict[str, _Parsed] = {}
+    messages: list[str] = []
+    for doc_id, items in sorted(groups.items()):
+        items.sort(key=_winner_key, reverse=True)
+        winners[doc_id] = items[0]
+        if len(items) > 1:
+            losers = ", ".join(i.offer.source for i in items[1:])
+            messages.append(
+                f"référence {doc_id} en double : {items[0].offer.source} retenu, {losers} écarté"
+            )
+    return winners, messages
+
+
+# -- index folder layout ------------------------------------------------------------------
+
+def live_build(index_dir: str | os.PathLike) -> Path | None:
+    """The folder of the build that serves, or None when nothing was built."""
+    root = Path(index_dir)
+    current = root / "current"
+    if current.is_symlink() or current.is_dir():
+        target = current.resolve()
+        if whoosh_index.exists_in(str(target)):
+            return target
+        return None
+    if whoosh_index.exists_in(str(root)):  # a bare Whoosh folder, e.g. built by hand
+        return root
+    return None
+
+
+@contextlib.contextmanager
+def indexer_lock(index_dir: Path) -> Iterator[None]:
+    """One indexer at a time; a second one fails at once with `IndexLockedError`."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(index_dir / ".indexer.lock", "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexLockedError(
+                f"indexation déjà en cours sur {index_dir} (un autre « offres build » tourne)"
+            ) from None
+        yield
+    finally:
+        handle.close()  # closing releases the flock
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Whoosh never fsyncs; a build must be on disk before it is switched in."""
+    for path in folder.iterdir():
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _point(index_dir: Path, name: str, target: Path) -> None:
+    """Atomically make ``index_dir/name`` a symlink to ``target`` (rename(2), never unlink+link)."""
+    tmp = index_dir / f".{name}.tmp"
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    os.symlink(os.path.relpath(target, index_dir), tmp)
+    os.replace(tmp, index_dir / name)
+
+
+def _switch_in(index_dir: Path, new_build: Path) -> None:
+    old = live_build(index_dir)
+    if old is not None and old != index_dir.resolve():
+        _point(index_dir, "previous", old)
+    _point(index_dir, "current", new_build)
+    _fsync_dir(index_dir)
+    _prune_builds(index_dir)
+
+
+def _prune_builds(index_dir: Path) -> None:
+    keep = {p.resolve() for p in (index_dir / "current", index_dir / "previous") if p.exists()}
+    builds = index_dir / "builds"
+    for folder in sorted(builds.iterdir()) if builds.is_dir() else ():
+        if folder.resolve() not in keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def rollback(index_dir: str | os.PathLike) -> Path:
+    """Serve the previous build again (and keep the current one as 'previous')."""
+    root = Path(index_dir)
+    with indexer_lock(root):
+        previous = root / "previous"
+        if not previous.exists() or not whoosh_index.exists_in(str(previous.resolve())):
+            raise IndexNotFoundError(f"aucune construction précédente dans {root}")
+        old_current = live_build(root)
+        target = previous.resolve()
+        _point(root, "current", target)
+        if old_current is not None:
+            _point(root, "previous", old_current)
+        _fsync_dir(root)
+        return target
+
+
+# -- reading the corpus ----------------------------------------------------------------------
+
+def _read_corpus(corpus: Path, report: BuildReport, max_bytes: int,
+                 known: dict[str, tuple[str, dict]] | None = None,
+                 progress: Progress | None = None) -> list[_Parsed]:
+    """Parse every usable file; ``known`` maps source -> (digest, offer dict) to reuse."""
+    entries = list(iter_corpus(corpus))
+    parsed: list[_Parsed] = []
+    for number, entry in enumerate(entries, 1):
+        if isinstance(entry, Skipped):
+            report.skipped.append(entry)
+            continue
+        if progress:
+            progress(number, len(entries), str(entry))
+        try:
+            digest = file_digest(entry)
+        except OSError as exc:
+            report.skipped.append(Skipped(str(entry), f"fichier illisible ({exc.strerror or exc})"))
+            continue
+        cached = known.get(str(entry)) if known else None
+        if cached and cached[0] == digest:
+            parsed.append(_Parsed(Offer.from_dict(cached[1]), digest))
+            continue
+        try:
+            offer = parse_offer(entry, max_bytes=max_bytes)
+        except OfferFileError as exc:
+            report.skipped.append(Skipped(exc.path, exc.reason))
+            continue
+        report.warnings.extend(f"{entry}: {w}" for w in offer.warnings)
+        parsed.append(_Parsed(offer, digest))
+    return parsed
+
+
+def _vocabulary(offers: Iterable[Offer]) -> dict[str, list]:
+    """folded word -> [most frequent original spelling, document frequency].
+
+    Suggestions ("Vouliez-vous dire") come from here, so they show the accented original.
+    """
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    df: Counter = Counter()
+    for offer in offers:
+        seen = set()
+        for word in _WORD.findall(f"{offer.title}\n{offer.text}"):
+            word = word.replace("’", "'").split("'")[-1]
+            if len(word) < 2:
+                continue
+            folded = fold(word)
+            spellings[folded][word.lower() if not word.isupper() else word] += 1
+            seen.add(folded)
+        df.update(seen)
+    return {w: [spellings[w].most_common(1)[0][0], df[w]] for w in sorted(spellings)}
+
+
+def _write_json(path: Path, data) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# -- building ----------------------------------------------------------------------------------
+
+def _verify(build: Path, expected: dict[str, _Parsed]) -> None:
+    """Open the new build, count, read every stored offer, run canned queries."""
+    ix = whoosh_index.open_dir(str(build))
+    with ix.searcher() as searcher:
+        if searcher.doc_count() != len(expected):
+            raise OffresError(
+                f"vérification échouée : {searcher.doc_count()} offres au lieu de {len(expected)}"
+            )
+        ids = set()
+        for stored in searcher.all_stored_fields():
+            Offer.from_dict(json.loads(stored["offer"]))
+            ids.add(stored["id"])
+        if ids != set(expected):
+            raise OffresError("vérification échouée : identifiants différents du corpus")
+        for doc_id in list(expected)[:3]:
+            if len(searcher.search(Term("id", doc_id), limit=1)) != 1:
+                raise OffresError(f"vérification échouée : {doc_id} introuvable")
+
+
+def _apply(ix, additions: dict[str, _Parsed], deletions: Iterable[str] = (), *,
+           fresh: bool = False) -> None:
+    """One all-or-nothing commit; a failed writer is cancelled so its lock is released."""
+    writer = ix.writer()
+    try:
+        for doc_id in deletions:
+            writer.delete_by_term("id", doc_id)
+        add = writer.add_document if fresh else writer.update_document
+        for doc_id, item in additions.items():
+            add(**offer_to_document(item.offer, doc_id, item.digest))
+        writer.commit()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        raise
+
+
+def _manifest(winners: dict[str, _Parsed], parsed: list[_Parsed]) -> dict:
+    return {
+        "version": 1,
+        "files": {p.offer.source: [p.digest, p.offer.to_dict()] for p in parsed},
+        "ids": sorted(winners),
+    }
+
+
+def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike = "index", *,
+                incremental: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
+                progress: Progress | None = None) -> BuildReport:
+    """Build (or update) the index of ``corpus`` in ``index_dir`` and switch it in.
+
+    A full build goes into a new folder beside the live one, is verified and flushed to
+    disk, then replaces it atomically; the previous build is kept for rollback. On any
+    failure the live index is untouched.
+    """
+    started = time.perf_counter()
+    corpus_path = Path(corpus)
+    root = Path(index_dir)
+    report = BuildReport()
+    with indexer_lock(root):
+        live = live_build(root)
+        if incremental and live is not None and (live / MANIFEST).exists():
+            _update(corpus_path, live, report, max_bytes, progress)
+        else:
+            _full_build(corpus_path, root, report, max_bytes, progress)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _full_build(corpus: Path, root: Path, report: BuildReport, max_bytes: int,
+                progress: Progress | None) -> None:
+    parsed = _read_corpus(corpus, report, max_bytes, progress=progress)
+    winners, report.duplicates = deduplicate(parsed, corpus)
+    builds = root / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    build = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    build.mkdir()
+    try:
+        ix = whoosh_index.create_in(str(build), make_schema())
+        _apply(ix, winners, fresh=True)
+        _write_json(build / MANIFEST, _manifest(winners, parsed))
+        _write_json(build / VOCABULARY, _vocabulary(i.offer for i in winners.values()))
+        _verify(build, winners)
+        _fsync_tree(build)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    _switch_in(root, build)
+    report.indexed = len(winners)
+    report.added = len(winners)
+    report.build_dir = str(build)
+
+
+def _update(corpus: Path, live: Path, report: BuildReport, max_bytes: int,
+            progress: Progress | None) -> None:
+    """Re-read only added or changed files (by content hash) and commit the difference."""
+    manifest = json.loads((live / MANIFEST).read_text(encoding="utf-8"))
+    known = {src: (digest, offer) for src, (digest, offer) in manifest["files"].items()}
+    parsed = _read_corpus(corpus, report, max_bytes, known=known, progress=progress)
+    winners, report.duplicates = deduplicate(parsed, corpus)
+    ix = whoosh_index.open_dir(str(live))
+    with ix.searcher() as searcher:
+        indexed = {f["id"]: f["digest"] for f in searcher.all_stored_fields()}
+    changed = {i: w for i, w in winners.items() if indexed.get(i) != w.digest}
+    removed = set(indexed) - set(winners)
+    report.added = sum(1 for i in changed if i not in indexed)
+    report.updated = len(changed) - report.added
+    report.removed = len(removed)
+    report.unchanged = len(winners) - len(changed)
+    report.indexed = len(winners)
+    report.build_dir = str(live)
+    if changed or removed:
+        _apply(ix, changed, removed)
+        _write_json(live / VOCABULARY, _vocabulary(i.offer for i in winners.values()))
+    _write_json(live / MANIFEST, _manifest(winners, parsed))
+    _fsync_tree(live)

@@ -1,0 +1,98 @@
+"""The Whoosh schema, and how an `Offer` becomes a stored document.
+
+Every text field takes its analyzer from `indexer.analysis`; query parsing,
+highlighting and suggestions reach that analyzer only through this schema.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from whoosh import fields
+from whoosh.analysis import KeywordAnalyzer
+
+from indexer.analysis import french_analyzer
+from indexer.offer import Offer
+
+# Facet fields: exact values, stored, kept as columns for fast counting.
+FACET_FIELDS = ("employer", "commune", "province", "respnc", "corps", "direction")
+
+# Weight of the title over the body in BM25F.
+TITLE_BOOST = 3.0
+
+_REF_SPLIT = re.compile(r"[/\s]+")
+
+
+def make_schema() -> fields.Schema:
+    analyzer = french_analyzer()
+    facet = dict(stored=True, sortable=True)
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        slug=fields.ID(stored=True),
+        source=fields.ID(stored=True),
+        digest=fields.STORED(),
+        refs=fields.KEYWORD(analyzer=KeywordAnalyzer(lowercase=True), scorable=False),
+        title=fields.TEXT(analyzer=analyzer, stored=True, chars=True, field_boost=TITLE_BOOST),
+        body=fields.TEXT(analyzer=analyzer, stored=True, chars=True),
+        # Searchable forms of the facet values, for the French field prefixes.
+        employer_text=fields.TEXT(analyzer=analyzer),
+        place_text=fields.TEXT(analyzer=analyzer),
+        posted=fields.NUMERIC(int, stored=True, sortable=True, signed=False),
+        deadline=fields.NUMERIC(int, stored=True, sortable=True, signed=False),
+        offer=fields.STORED(),
+        **{name: fields.ID(**facet) for name in FACET_FIELDS},
+    )
+
+
+def slugify_reference(reference: str) -> str:
+    """'3134-25-0977/SR' -> '3134-25-0977-SR' (what the offer page URL uses)."""
+    slug = re.sub(r"[^0-9A-Za-z]+", "-", reference).strip("-")
+    return slug or "offre"
+
+
+def reference_keys(reference: str | None) -> list[str]:
+    """Every form under which a reference is found exactly.
+
+    '3134-25-0977/SR' -> ['3134-25-0977/sr', '3134-25-0977-sr', '3134-25-0977', '25-0977', '0977']
+    """
+    if not reference:
+        return []
+    ref = reference.strip().lower()
+    keys = [ref, slugify_reference(ref).lower()]
+    number = _REF_SPLIT.split(ref)[0]
+    keys.append(number)
+    parts = number.split("-")
+    for start in range(1, len(parts)):
+        keys.append("-".join(parts[start:]))
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+def date_ordinal(value) -> int:
+    """Dates are stored as ordinals (0 = unknown) so they sort and filter as integers."""
+    return value.toordinal() if value else 0
+
+
+def offer_to_document(offer: Offer, doc_id: str, digest: str) -> dict:
+    """The document the writer receives for one offer."""
+    body = offer.text or "\n\n".join(text for _, text in offer.sections)
+    place = " ".join(p for p in (offer.location, offer.commune, offer.province) if p)
+    doc = {
+        "id": doc_id,
+        "slug": slugify_reference(offer.reference) if offer.reference else doc_id,
+        "source": offer.source,
+        "digest": digest,
+        "refs": " ".join(reference_keys(offer.reference)) or doc_id,
+        "title": offer.title or "",
+        "body": body,
+        "employer_text": offer.employer or "",
+        "place_text": place,
+        "posted": date_ordinal(offer.posted),
+        "deadline": date_ordinal(offer.deadline),
+        "offer": json.dumps(offer.to_dict(), ensure_ascii=False),
+    }
+    for name in FACET_FIELDS:
+        value = getattr(offer, name)
+        if value:
+            doc[name] = value
+    return doc

@@ -1,0 +1,489 @@
+"""The read side: `open_index(path) -> Index`, whose `search()` returns plain `SearchPage` data.
+
+Searchers are per thread and reused across calls; when a new build is switched in or the
+index changed, the old searcher is closed and a fresh one opened (never `refresh()`, which
+returns superseded segments in every Whoosh fork after 2.7.4).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+import os
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from markupsafe import Markup, escape
+from whoosh import highlight
+from whoosh import index as whoosh_index
+from whoosh import query as Q
+
+from indexer.analysis import fold
+from indexer.build import VOCABULARY, live_build
+from indexer.errors import IndexNotFoundError, QueryError
+from indexer.offer import Offer
+from indexer.query import Clause, QueryBuilder, parse_user_query
+from indexer.results import FacetValue, Hit, SearchPage
+from indexer.schema import FACET_FIELDS, reference_keys
+from indexer.synonyms import load_synonyms
+from indexer.textdistance import edit_distance, max_edits
+
+# New Caledonia has kept UTC+11 all year since 1998; no tz database needed.
+NOUMEA = dt.timezone(dt.timedelta(hours=11), "Pacific/Noumea")
+
+MAX_PER_PAGE = 50
+MAX_WINDOW = 1000  # page × per_page
+SORTS = ("pertinence", "date", "cloture")
+STATUS_OPEN, STATUS_CLOSED = "ouverte", "clôturée"
+POSTED_BUCKETS = ("7 derniers jours", "30 derniers jours", "plus ancien")
+FACETS = FACET_FIELDS + ("status", "posted")
+SNIPPET_CHARS = 220
+
+
+def today_in_noumea() -> dt.date:
+    return dt.datetime.now(NOUMEA).date()
+
+
+def offer_status(deadline: dt.date | None, as_of: dt.date) -> str:
+    """An offer without a stated deadline counts as open."""
+    return STATUS_CLOSED if deadline is not None and deadline < as_of else STATUS_OPEN
+
+
+@dataclass
+class _Columns:
+    """Per-document facet values, read once per searcher (doc number -> value)."""
+
+    values: dict[str, list]
+    live_docs: list[int]
+
+
+class _Snapshot:
+    """One searcher plus what is derived from it; owned by a single thread."""
+
+    def __init__(self, build: Path) -> None:
+        self.build = build
+        self.ix = whoosh_index.open_dir(str(build), readonly=True)
+        self.searcher = self.ix.searcher()
+        self._columns: _Columns | None = None
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def columns(self) -> _Columns:
+        if self._columns is None:
+            reader = self.searcher.reader()
+            values = {}
+            for name in FACET_FIELDS + ("posted", "deadline"):
+                column = reader.column_reader(name)
+                values[name] = [column[d] for d in range(reader.doc_count_all())]
+            live = [d for d in range(reader.doc_count_all()) if not reader.is_deleted(d)]
+            self._columns = _Columns(values, live)
+        return self._columns
+
+
+class Index:
+    """A built index opened read-only; safe to share between threads."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        if live_build(self.path) is None:
+            raise IndexNotFoundError(
+                f"aucun index dans {self.path} : lancez d'abord « offres build »"
+            )
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._snapshots: set[_Snapshot] = set()
+        self._vocab_cache: tuple[Path, float, dict, dict] | None = None
+        self.synonyms = load_synonyms()
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def _snapshot(self) -> _Snapshot:
+        build = live_build(self.path)
+        if build is None:
+            raise IndexNotFoundError(f"aucun index dans {self.path}")
+        snap: _Snapshot | None = getattr(self._local, "snapshot", None)
+        if snap is not None and (snap.build != build or not snap.searcher.up_to_date()):
+            self._forget(snap)
+            snap = None
+        if snap is None:
+            snap = _Snapshot(build)
+            self._local.snapshot = snap
+            with self._lock:
+                self._snapshots.add(snap)
+        return snap
+
+    def _forget(self, snap: _Snapshot) -> None:
+        snap.close()
+        with self._lock:
+            self._snapshots.discard(snap)
+        self._local.snapshot = None
+
+    def close(self) -> None:
+        with self._lock:
+            for snap in list(self._snapshots):
+                snap.close()
+            self._snapshots.clear()
+
+    def __enter__(self) -> "Index":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def schema(self):
+        return self._snapshot().ix.schema
+
+    def doc_count(self) -> int:
+        return self._snapshot().searcher.doc_count()
+
+    # -- vocabulary (suggestions, typo tolerance, prefix) ------------------------------------
+
+    def _vocabulary(self, snap: _Snapshot) -> tuple[dict, dict]:
+        path = snap.build / VOCABULARY
+        mtime = path.stat().st_mtime if path.exists() else 0.0
+        cached = self._vocab_cache
+        if cached is None or cached[0] != snap.build or cached[1] != mtime:
+            vocab = json.loads(path.read_text(encoding="utf-8")) if mtime else {}
+            by_first: dict[str, list[str]] = {}
+            for word in vocab:
+                by_first.setdefault(word[:1], []).append(word)
+            cached = (snap.build, mtime, vocab, {"sorted": sorted(vocab), **by_first})
+            self._vocab_cache = cached
+        return cached[2], cached[3]
+
+    def _correct(self, word: str, snap: _Snapshot) -> str | None:
+        """The closest indexed word (folded) within the typo budget, most frequent first."""
+        vocab, buckets = self._vocabulary(snap)
+        folded = fold(word)
+        limit = max_edits(folded)
+        if not limit or folded in vocab:
+            return None
+        best: tuple[int, int, str] | None = None
+        for candidate in buckets.get(folded[:1], ()):
+            if abs(len(candidate) - len(folded)) > limit:
+                continue
+            distance = edit_distance(folded, candidate, limit)
+            if distance <= limit:
+                key = (distance, -vocab[candidate][1], candidate)
+                if best is None or key < best:
+                    best = key
+        return best[2] if best else None
+
+    def _expand_prefix(self, snap: _Snapshot):
+        vocab, buckets = self._vocabulary(snap)
+        words = buckets["sorted"]
+
+        def expand(prefix: str) -> list[str]:
+            start = bisect.bisect_left(words, prefix)
+            found = []
+            for word in words[start:start + 500]:
+                if not word.startswith(prefix):
+                    break
+                found.append(word)
+            found.sort(key=lambda w: -vocab[w][1])
+            return found
+
+        return expand
+
+    # -- search ---------------------------------------------------------------------------
+
+    def _builder(self, snap: _Snapshot) -> QueryBuilder:
+        analyzer = snap.ix.schema["body"].analyzer
+        return QueryBuilder(
+            analyze=lambda text: [t.text for t in analyzer(text, mode="query")],
+            synonyms=self.synonyms,
+            fold_text=fold_phrase,
+            expand_prefix=self._expand_prefix(snap),
+        )
+
+    def search(self, query: str = "", filters: dict[str, Iterable[str]] | None = None,
+               sort: str = "pertinence", page: int = 1, per_page: int = 10,
+               as_of: dt.date | None = None, prefix: bool = True) -> SearchPage:
+        """Search offers; facets are disjunctive within a facet and conjunctive across them."""
+        started = time.perf_counter()
+        query = (query or "").strip()
+        if sort not in SORTS:
+            raise QueryError(f"tri inconnu : « {sort} » (pertinence, date ou cloture)")
+        if page < 1 or per_page < 1:
+            raise QueryError("la page et le nombre de résultats par page commencent à 1")
+        per_page = min(per_page, MAX_PER_PAGE)
+        if page * per_page > MAX_WINDOW:
+            raise QueryError(f"au-delà des {MAX_WINDOW} premiers résultats, affinez la recherche")
+        as_of = as_of or today_in_noumea()
+        selected = _clean_filters(filters)
+        notices = []
+        if len(query) > 200:
+            notices.append("requête tronquée à 200 caractères")
+
+        snap = self._snapshot()
+        searcher = snap.searcher
+        columns = snap.columns()
+        builder = self._builder(snap)
+        clauses, typing_last = parse_user_query(query)
+        prefix_last = prefix and typing_last
+
+        fallback = None
+        suggestion = self._suggest(clauses, snap)
+        whoosh_query = builder.build(clauses, prefix_last=prefix_last)
+        base = self._matching(searcher, whoosh_query, columns)
+        if whoosh_query is not None and not base:
+            for mode, corrected in (("or", clauses), ("fuzzy", None)):
+                if mode == "fuzzy":
+                    corrected = self._corrected_clauses(clauses, snap)
+                    if corrected == clauses:
+                        break
+                    candidate = builder.build(corrected, prefix_last=False)
+                    if candidate is not None and not self._matching(searcher, candidate, columns):
+                        candidate = builder.build(corrected, mode="or")
+                else:
+                    candidate = builder.build(clauses, mode="or", prefix_last=prefix_last)
+                found = self._matching(searcher, candidate, columns) if candidate else set()
+                if found:
+                    whoosh_query, base, fallback = candidate, found, mode
+                    break
+
+        filter_sets = {name: self._filter_docs(name, values, columns, as_of)
+                       for name, values in selected.items()}
+        final = set(base)
+        for docs in filter_sets.values():
+            final &= docs
+        facets = self._facets(base, filter_sets, selected, columns, as_of)
+
+        ordered = self._order(searcher, whoosh_query, final, sort, columns, as_of,
+                              limit=page * per_page)
+        window = ordered[(page - 1) * per_page: page * per_page]
+        highlight_terms = _highlight_terms(whoosh_query, searcher)
+        hits = [self._hit(searcher, docnum, score, highlight_terms, as_of)
+                for docnum, score in window]
+        return SearchPage(
+            query=query, total=len(final), page=page, per_page=per_page, hits=hits,
+            facets=facets, suggestion=suggestion, fallback=fallback, sort=sort,
+            filters={k: sorted(v) for k, v in selected.items()},
+            elapsed_ms=(time.perf_counter() - started) * 1000, notices=notices,
+        )
+
+    @staticmethod
+    def _matching(searcher, whoosh_query, columns: _Columns) -> set[int]:
+        if whoosh_query is None:
+            return set(columns.live_docs)
+        return set(searcher.docs_for_query(whoosh_query))
+
+    def _corrected_clauses(self, clauses: list[Clause], snap: _Snapshot) -> list[Clause]:
+        out = []
+        for clause in clauses:
+            fixed = None if clause.phrase or clause.fields == ("refs",) else self._correct(clause.text, snap)
+            out.append(Clause(fixed, clause.phrase, clause.fields, clause.negate,
+                              clause.or_with_previous) if fixed else clause)
+        return out
+
+    def _suggest(self, clauses: list[Clause], snap: _Snapshot) -> str | None:
+        """'travailleur socail' -> 'travailleur social', in the corpus's own accented spelling."""
+        vocab, _ = self._vocabulary(snap)
+        words, changed = [], False
+        for clause in clauses:
+            if clause.phrase or clause.negate or clause.fields == ("refs",) or " " in clause.text:
+                return None
+            fixed = self._correct(clause.text, snap)
+            if fixed:
+                words.append(vocab[fixed][0])
+                changed = True
+            else:
+                words.append(clause.text)
+        return " ".join(words) if changed else None
+
+    @staticmethod
+    def _filter_docs(name: str, values: set[str], columns: _Columns, as_of: dt.date) -> set[int]:
+        return {d for d in columns.live_docs if _facet_value(name, d, columns, as_of) & values}
+
+    @staticmethod
+    def _facets(base: set[int], filter_sets: dict[str, set[int]], selected: dict[str, set[str]],
+                columns: _Columns, as_of: dt.date) -> dict[str, list[FacetValue]]:
+        facets = {}
+        for name in FACETS:
+            docs = set(base)
+            for other, other_docs in filter_sets.items():
+                if other != name:
+                    docs &= other_docs
+            counts: Counter = Counter()
+            for d in docs:
+                counts.update(_facet_value(name, d, columns, as_of))
+            chosen = selected.get(name, set())
+            for value in chosen:
+                counts.setdefault(value, 0)
+            if name == "posted":
+                order = sorted(counts, key=POSTED_BUCKETS.index)
+            elif name == "status":
+                order = sorted(counts, key=(STATUS_OPEN, STATUS_CLOSED).index)
+            else:
+                order = sorted(counts, key=lambda v: (-counts[v], fold(v)))
+            facets[name] = [FacetValue(v, counts[v], v in chosen) for v in order]
+        return facets
+
+    def _order(self, searcher, whoosh_query, docs: set[int], sort: str, columns: _Columns,
+               as_of: dt.date, limit: int) -> list[tuple[int, float]]:
+        posted = columns.values["posted"]
+        deadline = columns.values["deadline"]
+        today = as_of.toordinal()
+
+        def closed(d: int) -> int:
+            return 1 if 0 < deadline[d] < today else 0
+
+        if not docs:
+            return []
+        if sort == "pertinence" and whoosh_query is not None:
+            results = searcher.search(whoosh_query, limit=min(len(docs), MAX_WINDOW), filter=docs)
+            scored = [(hit.docnum, hit.score) for hit in results]
+            # At equal relevance: open offers first, then the newest.
+            scored.sort(key=lambda p: (-round(p[1], 6), closed(p[0]), -posted[p[0]], p[0]))
+            return scored[:limit]
+        if sort == "cloture":
+            key = lambda d: (closed(d), deadline[d] == 0,
+                             deadline[d] if not closed(d) else -deadline[d], d)
+        else:  # "date", and browsing without a query: open first, newest first
+            key = (lambda d: (-posted[d], d)) if sort == "date" else (lambda d: (closed(d), -posted[d], d))
+        return [(d, 0.0) for d in sorted(docs, key=key)[:limit]]
+
+    def _hit(self, searcher, docnum: int, score: float, terms: dict[str, set[str]],
+             as_of: dt.date) -> Hit:
+        stored = searcher.stored_fields(docnum)
+        offer = Offer.from_dict(json.loads(stored["offer"]))
+        schema = searcher.schema
+        return Hit(
+            reference=offer.reference or stored["id"],
+            slug=stored["slug"],
+            title=offer.title,
+            employer=offer.employer,
+            commune=offer.commune,
+            province=offer.province,
+            location=offer.location,
+            respnc=offer.respnc,
+            posted=offer.posted.isoformat() if offer.posted else None,
+            deadline=offer.deadline.isoformat() if offer.deadline else None,
+            status=offer_status(offer.deadline, as_of),
+            score=round(float(score), 4),
+            snippet=str(snippet(stored["body"], terms.get("body", set()), schema["body"].analyzer)),
+            title_html=str(snippet(offer.title, terms.get("title", set()),
+                                   schema["title"].analyzer, whole=True)),
+        )
+
+    # -- single offers --------------------------------------------------------------------
+
+    def get(self, reference: str) -> Offer | None:
+        """The offer with this reference (or slug), or None."""
+        docnum = self._docnum(reference)
+        if docnum is None:
+            return None
+        stored = self._snapshot().searcher.stored_fields(docnum)
+        return Offer.from_dict(json.loads(stored["offer"]))
+
+    def _docnum(self, reference: str) -> int | None:
+        if not reference or len(reference) > 100:
+            return None
+        searcher = self._snapshot().searcher
+        for field, value in (("id", reference), ("slug", reference)):
+            docnum = searcher.document_number(**{field: value})
+            if docnum is not None:
+                return docnum
+        keys = reference_keys(reference)
+        if keys:
+            found = list(searcher.docs_for_query(Q.Term("refs", keys[0])))
+            if len(found) == 1:
+                return found[0]
+        return None
+
+    def slug_of(self, reference: str) -> str | None:
+        docnum = self._docnum(reference)
+        return None if docnum is None else self._snapshot().searcher.stored_fields(docnum)["slug"]
+
+    def more_like(self, reference: str, limit: int = 5,
+                  as_of: dt.date | None = None) -> list[Hit]:
+        """Offers similar to this one (key terms of its title and body)."""
+        docnum = self._docnum(reference)
+        if docnum is None:
+            return []
+        as_of = as_of or today_in_noumea()
+        searcher = self._snapshot().searcher
+        results = searcher.more_like(docnum, "body", top=15, numterms=12, normalize=True)
+        return [self._hit(searcher, hit.docnum, hit.score, {}, as_of) for hit in results[:limit]]
+
+
+def fold_phrase(text: str) -> str:
+    """Fold a whole phrase the way synonym keys are folded: 'Aide sociale à l’enfance' ->
+    "aide sociale a l'enfance"."""
+    return " ".join(fold(w) for w in text.replace("’", "'").split())
+
+
+def _clean_filters(filters: dict[str, Iterable[str]] | None) -> dict[str, set[str]]:
+    out = {}
+    for name, values in (filters or {}).items():
+        if name not in FACETS:
+            raise QueryError(f"filtre inconnu : « {name} »")
+        if isinstance(values, str):
+            values = [values]
+        kept = {v for v in values if v}
+        if kept:
+            out[name] = kept
+    return out
+
+
+def _facet_value(name: str, docnum: int, columns: _Columns, as_of: dt.date) -> set[str]:
+    if name == "status":
+        deadline = columns.values["deadline"][docnum]
+        closed = 0 < deadline < as_of.toordinal()
+        return {STATUS_CLOSED if closed else STATUS_OPEN}
+    if name == "posted":
+        posted = columns.values["posted"][docnum]
+        if not posted:
+            return set()
+        age = as_of.toordinal() - posted
+        if age <= 7:
+            return {POSTED_BUCKETS[0], POSTED_BUCKETS[1]}
+        if age <= 30:
+            return {POSTED_BUCKETS[1]}
+        return {POSTED_BUCKETS[2]}
+    value = columns.values[name][docnum]
+    return {value} if value else set()
+
+
+def _highlight_terms(whoosh_query, searcher) -> dict[str, set[str]]:
+    """Index terms of the query's positive part, by field (excluded words are not marked)."""
+    terms: dict[str, set[str]] = {}
+    if isinstance(whoosh_query, Q.AndNot):
+        whoosh_query = whoosh_query.a
+    if whoosh_query is None:
+        return terms
+    for field, text in whoosh_query.existing_terms(searcher.reader(), expand=True):
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        terms.setdefault(field, set()).add(text)
+    return terms
+
+
+_FORMATTER = highlight.HtmlFormatter(tagname="mark", classname="match", termclass="t")
+
+
+def snippet(text: str, terms: set[str], analyzer, whole: bool = False) -> Markup:
+    """Escaped text with the matched words wrapped in <mark>, in their original spelling."""
+    if terms:
+        fragmenter = highlight.WholeFragmenter() if whole else highlight.ContextFragmenter(
+            maxchars=SNIPPET_CHARS, surround=70)
+        html = highlight.highlight(text, frozenset(terms), analyzer, fragmenter, _FORMATTER,
+                                   top=2)
+        if html:
+            return Markup(html)
+    if whole or len(text) <= SNIPPET_CHARS:
+        return escape(text)
+    cut = text[:SNIPPET_CHARS].rsplit(" ", 1)[0]
+    return escape(cut) + Markup("…")
+
+
+def open_index(path: str | os.PathLike = "index") -> Index:
+    """Open a built index folder (the one `offres build` writes) for searching."""
+    return Index(path)
