@@ -91,7 +91,8 @@ def _single_byte(data: bytes) -> tuple[str, str] | None:
     return (best[2], best[3]) if best else None
 
 
-def _normalise(text: str) -> str:
+def normalise_text(text: str) -> str:
+    """One newline convention, NFC, no DOS EOF mark: "a\r\nb\x1a" → "a\nb"."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = text.rstrip("\x1a")  # DOS end-of-file mark left by old editors
     return unicodedata.normalize("NFC", text)
@@ -130,7 +131,7 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
         if _CONTROL_RE.search(text.rstrip("\x1a")):
             raise _refuse(source, "fichier binaire ou corrompu (caractères de contrôle)")
 
-    text = _normalise(text)
+    text = normalise_text(text)
     if not text.strip().strip(_INVISIBLE).strip():
         raise _refuse(source, "fichier vide (seulement des espaces)")
     try:

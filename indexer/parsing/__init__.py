@@ -1,0 +1,77 @@
+"""Offer files → :class:`Offer`: decode the bytes, pick the format, reduce it to blocks, extract fields.
+
+Formats: plain text, Markdown (optionally with YAML front matter and HTML fragments), HTML
+pages (optionally carrying a JSON-LD ``JobPosting``) and JSON-LD files. Each format module
+only decodes its syntax into a :class:`~indexer.parsing.fields.Document`; field extraction
+is shared (:mod:`indexer.parsing.fields`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Literal
+
+from indexer.errors import OfferFileError
+from indexer.offer import Offer
+from indexer.parsing.decode import decode_bytes, normalise_text, read_text
+from indexer.parsing.fields import Document, extract_offer
+from indexer.parsing.html import parse_html
+from indexer.parsing.jsonld import parse_jsonld
+from indexer.parsing.text import parse_markdown, parse_plain
+
+Format = Literal["text", "markdown", "html", "jsonld"]
+FORMATS: tuple[Format, ...] = ("text", "markdown", "html", "jsonld")
+
+_EXTENSIONS: dict[str, Format] = {
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".json": "jsonld", ".jsonld": "jsonld",
+    ".md": "markdown", ".markdown": "markdown",
+}
+_MARKDOWN_HINTS = re.compile(r"^(?:#{1,6}\s|\s*\|.*\|\s*$|---\s*$)", re.M)
+_HTML_START = re.compile(r"<(?:!doctype|html|head|body|meta|title|article|main|div|h1|p)\b", re.I)
+
+__all__ = ["FORMATS", "Format", "decode_bytes", "parse_offer", "parse_text", "read_text", "sniff_format"]
+
+
+def sniff_format(text: str) -> Format:
+    """The format a text looks like: "<!DOCTYPE html>..." → "html", "# Titre" → "markdown", "Titre" → "text"."""
+    head = text.lstrip("\ufeff \t\n")
+    if head.startswith("<") and _HTML_START.match(head):
+        return "html"
+    if head.startswith(("{", "[")):
+        return "jsonld"
+    if _MARKDOWN_HINTS.search(text):
+        return "markdown"
+    return "text"
+
+
+def _document(text: str, fmt: Format, source: str) -> Document:
+    if fmt == "html":
+        return parse_html(text)
+    if fmt == "jsonld":
+        return parse_jsonld(text, source)
+    if fmt == "markdown":
+        return parse_markdown(text)
+    return parse_plain(text)
+
+
+def parse_text(text: str, source: str = "", fmt: str | None = None) -> Offer:
+    """An Offer from decoded text (pure): parse_text("Travailleur social\\nRéférence : 26-1246").reference == "26-1246"."""
+    if fmt is not None and fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    text = normalise_text(text).removeprefix("\ufeff")
+    chosen: Format = fmt or sniff_format(text)  # type: ignore[assignment]
+    offer = extract_offer(_document(text, chosen, source), source)
+    if not offer.text:
+        raise OfferFileError(source, "aucun texte exploitable dans le fichier")
+    return offer
+
+
+def parse_offer(path: str | os.PathLike[str], *, max_bytes: int = 2_000_000) -> Offer:
+    """The Offer in a file, or OfferFileError with a French reason: parse_offer("corpus/3134-25-1255-SR.txt").employer == "Province Nord"."""
+    source = os.fspath(path)
+    text, _encoding = read_text(source, max_bytes)
+    extension = os.path.splitext(source)[1].lower()
+    fmt = _EXTENSIONS.get(extension) or sniff_format(text)
+    return parse_text(text, source, fmt)

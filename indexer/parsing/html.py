@@ -1,0 +1,167 @@
+"""HTML offer pages and fragments → :class:`Document` (bs4, stdlib parser)."""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+
+from indexer.parsing.fields import Block, Document, heading, line, pair
+
+# Never offer content: code, site chrome, and form widgets whose labels would leak.
+_DROP = ("script", "style", "noscript", "template", "nav", "svg", "iframe", "button", "select", "object")
+# Site chrome, dropped unless inside an <article> (where <header> often holds the h1).
+_CHROME = ("header", "footer")
+_SECTION_HEADINGS = ("h1", "h2", "h3")
+_MINOR_HEADINGS = ("h4", "h5", "h6")
+_BLOCK = frozenset(
+    "address article aside blockquote body center details dialog div fieldset figcaption figure form hr html"
+    " li main ol p pre section summary ul tbody thead tfoot caption".split()
+)
+_SKIPPED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
+# "Travailleur social | Province Sud", "Offre - Site": the last segment is the site name.
+_SITE_SUFFIX = re.compile(r"\s+(?:\||-|–|—|::|·)\s+[^|–—]*$")
+
+
+def _text(node: Tag) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+class _Collector:
+    """Walks a tree once, turning headings, paragraphs, table rows and dl pairs into blocks."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.buffer: list[str] = []
+
+    def flush(self) -> None:
+        for part in "".join(self.buffer).split("\n"):
+            text = " ".join(part.split())
+            if text:
+                self.blocks.append(line(text))
+        self.buffer = []
+
+    def walk(self, node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, _SKIPPED_STRINGS):
+                continue
+            if isinstance(child, NavigableString):
+                self.buffer.append(str(child))
+            elif isinstance(child, Tag):
+                self.element(child)
+
+    def element(self, tag: Tag) -> None:
+        name = tag.name
+        if name in _SECTION_HEADINGS or name in _MINOR_HEADINGS:
+            self.flush()
+            text = _text(tag)
+            if text:
+                # h4–h6 are sub-points inside a section, kept as lines.
+                self.blocks.append(heading(text) if name in _SECTION_HEADINGS else line(text))
+        elif name == "br":
+            self.buffer.append("\n")
+        elif name == "table":
+            self.flush()
+            self.table(tag)
+        elif name == "dl":
+            self.flush()
+            self.definitions(tag)
+        elif name == "li":
+            self.flush()
+            first = len(self.blocks)
+            self.walk(tag)
+            self.flush()
+            if len(self.blocks) > first and self.blocks[first].kind == "line":
+                self.blocks[first] = line("- " + self.blocks[first].text)
+        elif name in _BLOCK:
+            self.flush()
+            self.walk(tag)
+            self.flush()
+        else:
+            self.walk(tag)
+
+    def table(self, table: Tag) -> None:
+        for row in table.find_all("tr"):
+            if row.find_parent("table") is not table:
+                continue  # a nested table's rows are read with the cell that holds it
+            cells = [_text(c) for c in row.find_all(("td", "th"), recursive=False)]
+            if len(cells) == 2 and cells[0]:
+                self.blocks.append(pair(cells[0], cells[1]))
+            elif any(cells):
+                self.blocks.append(line(" ".join(c for c in cells if c)))
+
+    def definitions(self, dl: Tag) -> None:
+        label: str | None = None
+        for item in dl.find_all(("dt", "dd")):
+            if item.find_parent("dl") is not dl:
+                continue
+            text = _text(item)
+            if item.name == "dt":
+                if label:
+                    self.blocks.append(line(label))
+                label = text
+            elif label is not None:
+                self.blocks.append(pair(label, text))
+                label = None
+            elif text:
+                self.blocks.append(line(text))
+        if label:
+            self.blocks.append(line(label))
+
+
+def _strip_chrome(soup: BeautifulSoup | Tag) -> None:
+    for tag in soup.find_all(_DROP):
+        tag.decompose()
+    for tag in soup.find_all(_CHROME):
+        if tag.find_parent("article") is None:
+            tag.decompose()
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+
+
+def html_blocks(markup: str) -> list[Block]:
+    """Blocks of an HTML fragment: "<h2>Missions</h2><p>Accueillir</p>" → [heading("Missions"), line("Accueillir")]."""
+    soup = BeautifulSoup(markup, "html.parser")
+    _strip_chrome(soup)
+    collector = _Collector()
+    collector.walk(soup)
+    collector.flush()
+    return collector.blocks
+
+
+def page_title(title: str) -> str:
+    """A <title> without the site name: "Travailleur social | Province Sud" → "Travailleur social"."""
+    text = " ".join(title.split())
+    stripped = _SITE_SUFFIX.sub("", text)
+    return stripped or text
+
+
+def parse_html(markup: str) -> Document:
+    """HTML page → Document: "<h1>Travailleur social</h1><dl><dt>Employeur</dt><dd>Province Sud</dd></dl>" → title hint + pair."""
+    soup = BeautifulSoup(markup, "html.parser")
+    scripts = [
+        s.get_text() for s in soup.find_all("script")
+        if "ld+json" in str(s.get("type", "")).lower()
+    ]
+    title_tag = soup.find("title")
+    site_title = page_title(_text(title_tag)) if isinstance(title_tag, Tag) else None
+    if isinstance(title_tag, Tag):
+        title_tag.decompose()
+    _strip_chrome(soup)
+    articles = soup.find_all("article")
+    root = soup.find("main") or (articles[0] if len(articles) == 1 else None) or soup.body or soup
+    collector = _Collector()
+    collector.walk(root)
+    collector.flush()
+    main_heading = root.find("h1") or root.find(("h2", "h3", "h4", "h5", "h6"))
+    document = Document(
+        blocks=tuple(collector.blocks),
+        title_hint=_text(main_heading) if isinstance(main_heading, Tag) else None,
+        page_title=site_title or None,
+    )
+    if scripts:
+        # Imported here: jsonld reads HTML descriptions with this module.
+        from indexer.parsing.jsonld import merge_embedded
+
+        document = merge_embedded(document, scripts)
+    return document
