@@ -106,6 +106,8 @@ _REFERENCE = re.compile(r"(?:n[°o]\.?\s*)?(\S+?)[,;.]?(?:\s+du\s+(.+))?")
 def field_of_label(label: str) -> str | None:
     """The canonical field a label names: "Lieu d’affectation :" → "location", "Missions" → None."""
     folded = fold(label)
+    if folded in _LABEL_RES:
+        return folded  # a canonical name, as JSON-LD metadata uses
     for field, pattern in _LABEL_RES.items():
         if pattern.fullmatch(folded):
             return field
@@ -168,6 +170,10 @@ def _title(doc: Document, blocks: list[Block], labels: list[tuple[str, str, str]
     if "title" in fields:
         found = matching(fields["title"])
         return _clean(fields["title"]), ({found} if found is not None else set())
+    if doc.page_title and not doc.title_hint:
+        # A page without headings: its <title> beats a guess among paragraphs.
+        found = matching(doc.page_title)
+        return _clean(doc.page_title), ({found} if found is not None else set())
     start = matching(doc.title_hint) if doc.title_hint else None
     if start is None or not eligible(start):
         start = next((i for i in range(len(blocks)) if eligible(i)), None)
@@ -226,6 +232,7 @@ def extract_offer(doc: Document, source: str = "") -> Offer:
     title, title_blocks = _title(doc, blocks, labels, {**fields, **_body_title(labels, values)})
 
     taken: set[str] = set(fields)
+    labelled = {found[0] for found in labels if found is not None}
     employer_line = direction_line = None
     notes: list[str] = []
     sections: list[tuple[str, list[str]]] = []
@@ -270,11 +277,11 @@ def extract_offer(doc: Document, source: str = "") -> Offer:
             direction_line = direction_line or text
         out.append(text)
 
-    body = "\n".join(out)
+    # Metadata the body does not state is shown too, so that it can be searched.
     shown = [
         f"{_DISPLAY[f]} : {fields[f]}"
         for f in _DISPLAY
-        if f in fields and fold(fields[f]) not in fold(body)
+        if f in fields and f not in labelled
     ]
     if shown:
         out[1:1] = shown if title else []

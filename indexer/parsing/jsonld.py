@@ -60,6 +60,13 @@ def _value(node: Any, *keys: str) -> str:
     return ""
 
 
+def _raw(node: Any) -> str:
+    """Long text with its line breaks kept (descriptions), or "" if not a string."""
+    if isinstance(node, list):
+        return "\n".join(_raw(n) for n in node)
+    return node if isinstance(node, str) else ""
+
+
 def _place(node: Any) -> tuple[str, str]:
     """(locality, region) of a jobLocation: {"address": {"addressLocality": "Koné"}} → ("Koné", "")."""
     if isinstance(node, list):
@@ -95,9 +102,9 @@ def posting_document(posting: dict[str, Any]) -> Document:
         ("start", _value(posting.get("jobStartDate"))),
         ("contract", contract),
     ]
-    blocks = _long_text(_value(posting.get("description")))
+    blocks = _long_text(_raw(posting.get("description")))
     for key, name in _SECTIONS:
-        text = _value(posting.get(key))
+        text = _raw(posting.get(key))
         if text:
             blocks += [heading(name), *_long_text(text)]
     category = _value(posting.get("occupationalCategory"))
