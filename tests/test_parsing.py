@@ -594,3 +594,8 @@ def test_fixture_files_parse() -> None:
         "26-65092-MPRH.md": ("26-65092/MPRH", "Province Nord", D(2026, 5, 15)),
         "3134-25-2001-SR.json": ("3134-25-2001/SR", "Province Sud", D(2025, 10, 3)),
     }
+
+
+def test_deeply_nested_html_does_not_hit_recursion_limit() -> None:
+    page = "<html><body>" + "<div>" * 5000 + "<h1>Titre</h1>" + "</div>" * 5000 + "</body></html>"
+    assert parse_text(page, fmt="html").title == "Titre"

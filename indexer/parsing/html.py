@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4 import (
+    BeautifulSoup, Comment, Declaration, Doctype, NavigableString, PageElement, ProcessingInstruction, Tag,
+)
 
 from indexer.parsing.fields import Block, Document, heading, line, pair
 
@@ -33,6 +35,7 @@ class _Collector:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.buffer: list[str] = []
+        self.starts: dict[int, int] = {}  # block count when a block element opened
 
     def flush(self) -> None:
         for part in "".join(self.buffer).split("\n"):
@@ -41,16 +44,23 @@ class _Collector:
                 self.blocks.append(line(text))
         self.buffer = []
 
-    def walk(self, node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, _SKIPPED_STRINGS):
+    def walk(self, root: Tag) -> None:
+        # Iterative: a hostile page with thousands of nested <div> must not hit the recursion limit.
+        stack: list[tuple[PageElement, bool]] = [(child, False) for child in reversed(list(root.children))]
+        while stack:
+            node, closing = stack.pop()
+            if closing:
+                self.close(node)  # type: ignore[arg-type]
+            elif isinstance(node, _SKIPPED_STRINGS):
                 continue
-            if isinstance(child, NavigableString):
-                self.buffer.append(str(child))
-            elif isinstance(child, Tag):
-                self.element(child)
+            elif isinstance(node, NavigableString):
+                self.buffer.append(str(node))
+            elif isinstance(node, Tag) and self.open(node):
+                stack.append((node, True))
+                stack.extend((child, False) for child in reversed(list(node.children)))
 
-    def element(self, tag: Tag) -> None:
+    def open(self, tag: Tag) -> bool:
+        """Handle a start tag; True when its children are to be walked (then close() follows)."""
         name = tag.name
         if name in _SECTION_HEADINGS or name in _MINOR_HEADINGS:
             self.flush()
@@ -58,27 +68,29 @@ class _Collector:
             if text:
                 # h4–h6 are sub-points inside a section, kept as lines.
                 self.blocks.append(heading(text) if name in _SECTION_HEADINGS else line(text))
-        elif name == "br":
+            return False
+        if name == "br":
             self.buffer.append("\n")
-        elif name == "table":
+            return False
+        if name == "table":
             self.flush()
             self.table(tag)
-        elif name == "dl":
+            return False
+        if name == "dl":
             self.flush()
             self.definitions(tag)
-        elif name == "li":
+            return False
+        if name == "li" or name in _BLOCK:
             self.flush()
-            first = len(self.blocks)
-            self.walk(tag)
+            self.starts[id(tag)] = len(self.blocks)
+        return True
+
+    def close(self, tag: Tag) -> None:
+        if tag.name == "li" or tag.name in _BLOCK:
             self.flush()
-            if len(self.blocks) > first and self.blocks[first].kind == "line":
+            first = self.starts.pop(id(tag), len(self.blocks))
+            if tag.name == "li" and len(self.blocks) > first and self.blocks[first].kind == "line":
                 self.blocks[first] = line("- " + self.blocks[first].text)
-        elif name in _BLOCK:
-            self.flush()
-            self.walk(tag)
-            self.flush()
-        else:
-            self.walk(tag)
 
     def table(self, table: Tag) -> None:
         for row in table.find_all("tr"):
