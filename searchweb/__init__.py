@@ -1,0 +1,205 @@
+"""The search website: `create_app(config)` returns the Flask app `offres serve` runs.
+
+Nothing is opened at import time. The index is opened on first use, once per process and
+shared by every thread (`Index` keeps one searcher per thread), and closed at exit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import threading
+from typing import Any
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import HTTPException
+
+from indexer import Index, IndexNotFoundError, QueryError, open_index
+from indexer.search import today_in_noumea
+from searchweb.ratelimit import RateLimiter
+from searchweb.state import BadParameter
+
+DEFAULT_CONFIG: dict[str, Any] = {
+    "INDEX_DIR": "index",
+    # A fixed "today" (date or ISO string) for statuses and deadlines; None = today in Nouméa.
+    "AS_OF": None,
+    # Requests per minute and per client address on /, /api/search and /flux.atom; 0 = off.
+    "RATELIMIT_PER_MINUTE": 120,
+    # Suggestions fire while typing, so they get their own, larger budget.
+    "RATELIMIT_SUGGEST_PER_MINUTE": 300,
+    # How many client addresses the limiter remembers (oldest forgotten first).
+    "RATELIMIT_MAX_CLIENTS": 10_000,
+    "MAX_CONTENT_LENGTH": 16 * 1024,
+    "SITE_NAME": "Offres d’emploi public en Nouvelle-Calédonie",
+    "DEBUG": False,
+    "PROPAGATE_EXCEPTIONS": False,
+}
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+}
+
+ERROR_MESSAGES = {
+    400: "Requête invalide.",
+    404: "Cette page n’existe pas (ou l’offre a été retirée).",
+    405: "Méthode non autorisée : cette adresse ne se consulte qu’en lecture.",
+    413: "Requête trop volumineuse.",
+    429: "Trop de requêtes : merci de patienter un instant avant de réessayer.",
+    500: "Une erreur inattendue s’est produite. Réessayez dans un moment.",
+    503: "L’index des offres est en cours de construction. Réessayez dans quelques instants.",
+}
+ERROR_TITLES = {
+    400: "Requête invalide",
+    404: "Page introuvable",
+    405: "Méthode non autorisée",
+    413: "Requête trop volumineuse",
+    429: "Trop de requêtes",
+    500: "Erreur du serveur",
+    503: "Service momentanément indisponible",
+}
+
+_SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+class SafeJSONProvider(DefaultJSONProvider):
+    """JSON whose strings never contain a raw '<', '>' or '&' (still the same JSON values),
+    so a response sniffed or embedded as HTML cannot carry markup from an offer or a query."""
+
+    sort_keys = False
+    ensure_ascii = False
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        return super().dumps(obj, **kwargs).translate(_SCRIPT_SAFE)
+
+
+class IndexHolder:
+    """Opens the index on first use (not at import or app creation) and shares it."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._index: Index | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Index:
+        index = self._index
+        if index is None:
+            with self._lock:
+                if self._index is None:
+                    # IndexNotFoundError propagates (-> 503) and the next request retries.
+                    self._index = open_index(self.path)
+                index = self._index
+        return index
+
+    def close(self) -> None:
+        with self._lock:
+            if self._index is not None:
+                self._index.close()
+                self._index = None
+
+
+def get_index() -> Index:
+    return current_app.extensions["offres_index"].get()
+
+
+def today() -> dt.date:
+    """'Today' for deadlines: the configured AS_OF, else the date in Nouméa."""
+    value = current_app.config.get("AS_OF")
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return value or today_in_noumea()
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_response(status: int, message: str | None = None, headers: dict | None = None):
+    message = message or ERROR_MESSAGES.get(status, "Erreur.")
+    if wants_json():
+        response = jsonify({"error": message, "status": status})
+        response.status_code = status
+    else:
+        response = current_app.make_response((
+            render_template("error.html", status=status, message=message,
+                            title=ERROR_TITLES.get(status, "Erreur")),
+            status,
+        ))
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The app for one index folder; `config` overrides DEFAULT_CONFIG (e.g. INDEX_DIR)."""
+    app = Flask(__name__)
+    app.json = SafeJSONProvider(app)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.config.update(DEFAULT_CONFIG)
+    app.config.update(config or {})
+    # Debug mode would show tracebacks to visitors; it is never on, whatever the config says.
+    app.config["DEBUG"] = False
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.debug = False
+
+    holder = IndexHolder(str(app.config["INDEX_DIR"]))
+    app.extensions["offres_index"] = holder
+    atexit.register(holder.close)
+    limit = int(app.config["RATELIMIT_PER_MINUTE"])
+    clients = int(app.config["RATELIMIT_MAX_CLIENTS"])
+    app.extensions["offres_ratelimit"] = {
+        "search": RateLimiter(limit, max_clients=clients),
+        "suggest": RateLimiter(int(app.config["RATELIMIT_SUGGEST_PER_MINUTE"]),
+                               max_clients=clients),
+    }
+
+    from searchweb.views import bp
+
+    app.register_blueprint(bp)
+
+    @app.before_request
+    def refuse_large_bodies():
+        length = request.content_length
+        if length is not None and length > app.config["MAX_CONTENT_LENGTH"]:
+            return error_response(413)
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        headers = {}
+        if status == 405 and exc.get_response().headers.get("Allow"):
+            headers["Allow"] = exc.get_response().headers["Allow"]
+        return error_response(status, headers=headers)
+
+    @app.errorhandler(BadParameter)
+    @app.errorhandler(QueryError)
+    def bad_request(exc: Exception):
+        return error_response(400, str(exc))
+
+    @app.errorhandler(IndexNotFoundError)
+    def index_missing(exc: IndexNotFoundError):
+        return error_response(503, headers={"Retry-After": "30"})
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("erreur inattendue sur %s", request.path)
+        return error_response(500)
+
+    return app
+
+
+__all__ = ["create_app", "error_response", "get_index", "today"]

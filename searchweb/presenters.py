@@ -1,0 +1,299 @@
+"""View models: `SearchPage` / `Offer` data turned into what the templates display.
+
+Everything a template shows is computed here (labels, French dates, URLs, Markup for
+highlights), so templates never build URLs, format dates or mark anything safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from markupsafe import Markup, escape
+
+from indexer.offer import Offer
+from indexer.results import Hit, SearchPage
+from searchweb import frdates
+from searchweb.state import FACET_LABELS, FACET_ORDER, SORT_LABELS, SearchState
+
+# Facet values shown before the "Afficher N autres" disclosure.
+FACET_VISIBLE = 8
+PAGINATION_AROUND = 2
+
+OfferUrl = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class FacetItem:
+    value: str
+    count: int
+    selected: bool
+    url: str  # the same search with this value toggled
+    input_id: str
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    name: str
+    label: str
+    items: list[FacetItem]
+    more: list[FacetItem]  # beyond FACET_VISIBLE, behind a <details>
+    selected_count: int
+
+
+@dataclass(frozen=True)
+class Chip:
+    facet: str
+    label: str
+    value: str
+    url: str  # the same search without this value
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str | None  # None: shown but not a link (current page, ellipsis)
+    current: bool = False
+    rel: str | None = None
+    aria_label: str | None = None
+
+
+@dataclass(frozen=True)
+class HitCard:
+    reference: str
+    url: str
+    title_html: Markup
+    employer: str | None
+    place: str | None
+    posted: str
+    posted_iso: str | None
+    deadline: str
+    deadline_iso: str | None
+    status: frdates.DeadlineStatus
+    snippet: Markup
+
+
+@dataclass
+class SearchView:
+    state: SearchState
+    page: SearchPage
+    hits: list[HitCard]
+    facets: list[FacetGroup]
+    chips: list[Chip]
+    clear_url: str | None
+    sorts: list[Link]
+    pagination: list[Link]
+    summary: str
+    elapsed: str
+    suggestion_url: str | None
+    fallback_message: str | None
+    feed_url: str
+    api_url: str
+    beyond_last_page: bool
+    first_page_url: str
+    active_filters: int = 0
+
+
+def hit_card(hit: Hit, url: str, today: dt.date) -> HitCard:
+    """One result as displayed; the index's HTML (escaped text + <mark>) becomes Markup here."""
+    place = hit.commune or hit.location
+    if hit.province and place and hit.province not in place:
+        place = f"{place} ({hit.province})"
+    return HitCard(
+        reference=hit.reference,
+        url=url,
+        title_html=Markup(hit.title_html) if hit.title_html else escape(hit.title),
+        employer=hit.employer,
+        place=place or hit.province,
+        posted=frdates.long_date(hit.posted),
+        posted_iso=hit.posted,
+        deadline=frdates.long_date(hit.deadline),
+        deadline_iso=hit.deadline,
+        status=frdates.deadline_status(hit.deadline, today),
+        snippet=Markup(hit.snippet),
+    )
+
+
+def search_view(page: SearchPage, state: SearchState, today: dt.date, path: str,
+                offer_url: OfferUrl, feed_path: str, api_path: str) -> SearchView:
+    facets = [_facet_group(name, page, state, path) for name in FACET_ORDER if name in page.facets]
+    chips = [Chip(name, FACET_LABELS.get(name, name), value, state.toggled(name, value).url(path))
+             for name in FACET_ORDER for value in state.filters.get(name, ())]
+    sorts = [Link(label, state.sorted_by(key).url(path), current=(key == state.sort))
+             for key, label in SORT_LABELS.items()]
+    suggestion_url = None
+    if page.suggestion:
+        suggestion_url = state.replace(q=page.suggestion, page=1).url(path)
+    fallback_message = None
+    if page.fallback:
+        fallback_message = "Aucun résultat exact, voici des résultats approchants."
+    return SearchView(
+        state=state,
+        page=page,
+        hits=[hit_card(hit, offer_url(hit.slug), today) for hit in page.hits],
+        facets=facets,
+        chips=chips,
+        clear_url=state.without_filters().url(path) if chips else None,
+        sorts=sorts,
+        pagination=pagination(state, page.pages, path),
+        summary=_summary(page),
+        elapsed=frdates.milliseconds(page.elapsed_ms),
+        suggestion_url=suggestion_url,
+        fallback_message=fallback_message,
+        feed_url=state.replace(sort="date").url(feed_path, with_page=False),
+        api_url=state.url(api_path),
+        beyond_last_page=page.total > 0 and not page.hits,
+        first_page_url=state.at_page(1).url(path),
+        active_filters=len(chips),
+    )
+
+
+def _summary(page: SearchPage) -> str:
+    found = frdates.count_offers(page.total)
+    if page.total == 0:
+        return "Aucune offre ne correspond à cette recherche."
+    verb = "trouvée" if page.total == 1 else "trouvées"
+    if page.pages > 1:
+        return f"{found} {verb}, page {page.page} sur {page.pages}"
+    return f"{found} {verb}"
+
+
+_ID_UNSAFE = re.compile(r"[^a-z0-9]+")
+
+
+def _facet_group(name: str, page: SearchPage, state: SearchState, path: str) -> FacetGroup:
+    items = [
+        FacetItem(value.value, value.count, value.selected,
+                  state.toggled(name, value.value).url(path), f"f-{name}-{i}")
+        for i, value in enumerate(page.facets[name])
+    ]
+    # Selected values stay visible even when they rank beyond the cut.
+    visible = items[:FACET_VISIBLE] + [i for i in items[FACET_VISIBLE:] if i.selected]
+    more = [i for i in items[FACET_VISIBLE:] if not i.selected]
+    return FacetGroup(name, FACET_LABELS.get(name, name), visible, more,
+                      sum(1 for i in items if i.selected))
+
+
+def pagination(state: SearchState, pages: int, path: str) -> list[Link]:
+    """Previous, first, a window around the current page, last, next; gaps as '…'."""
+    if pages <= 1:
+        return []
+    current = state.page
+    links: list[Link] = []
+    if current > 1:
+        links.append(Link("Précédente", state.at_page(min(current - 1, pages)).url(path),
+                          rel="prev", aria_label="Page précédente"))
+    shown = {1, pages} | set(range(max(1, current - PAGINATION_AROUND),
+                                   min(pages, current + PAGINATION_AROUND) + 1))
+    previous = 0
+    for number in sorted(shown):
+        if number - previous > 1:
+            links.append(Link("…", None))
+        is_current = number == current
+        links.append(Link(str(number), None if is_current else state.at_page(number).url(path),
+                          current=is_current, aria_label=f"Page {number}"))
+        previous = number
+    if current < pages:
+        links.append(Link("Suivante", state.at_page(current + 1).url(path), rel="next",
+                          aria_label="Page suivante"))
+    return links
+
+
+# -- the offer page ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "p" | "ul"
+    lines: list[Markup]
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    blocks: list[Block]
+
+
+@dataclass
+class OfferView:
+    offer: Offer
+    title_html: Markup
+    fields: list[tuple[str, str]]
+    status: frdates.DeadlineStatus
+    sections: list[Section]
+    similar: list[HitCard]
+    back_url: str
+    back_label: str
+    query: str
+    canonical_url: str
+    json_ld: Markup
+    api_url: str
+    highlighted: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def offer_fields(offer: Offer) -> list[tuple[str, str]]:
+    """The header of an offer page, as (French label, value), absent values left out."""
+    rows = [
+        ("Référence", offer.reference),
+        ("Employeur", offer.employer),
+        ("Direction", offer.direction),
+        ("Corps ou cadre d’emploi", offer.corps),
+        ("Emploi RESPNC", offer.respnc),
+        ("Lieu de travail", offer.location),
+        ("Commune", offer.commune),
+        ("Province", offer.province),
+        ("Date de dépôt", frdates.long_date(offer.posted)),
+        ("Date limite de candidature", frdates.long_date(offer.deadline)),
+        ("Poste à pourvoir", offer.start),
+        ("Durée de résidence exigée", offer.residence),
+    ]
+    return [(label, value) for label, value in rows if value]
+
+
+_BULLET = re.compile(r"^\s*(?:[-–•*]|\d+[.)])\s+")
+
+
+def text_blocks(text: Markup) -> list[Block]:
+    """Split (already escaped and highlighted) section text into paragraphs and lists.
+
+    Marks wrap single words, so splitting on line breaks never cuts one in two.
+    """
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n\s*\n", str(text)):
+        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        if not lines:
+            continue
+        paragraph: list[str] = []
+        items: list[str] = []
+        for line in lines:
+            if _BULLET.match(line):
+                if paragraph:
+                    blocks.append(Block("p", [Markup(" ".join(paragraph))]))
+                    paragraph = []
+                items.append(_BULLET.sub("", line))
+            else:
+                if items:
+                    blocks.append(Block("ul", [Markup(i) for i in items]))
+                    items = []
+                paragraph.append(line)
+        if paragraph:
+            blocks.append(Block("p", [Markup(" ".join(paragraph))]))
+        if items:
+            blocks.append(Block("ul", [Markup(i) for i in items]))
+    return blocks
+
+
+_MARKED = re.compile(r"<mark\b[^>]*>(.*?)</mark>", re.S)
+
+
+def marked_words(*fragments: str) -> set[str]:
+    """The original words a search marked in its HTML snippets ('<mark …>éducateur</mark>')."""
+    words = set()
+    for fragment in fragments:
+        for found in _MARKED.findall(fragment or ""):
+            words.add(html.unescape(re.sub(r"<[^>]+>", "", found)))
+    return words

@@ -1,0 +1,271 @@
+"""Routes. Each view reads the request, calls one data function, and renders or serialises.
+
+The HTML search page and `/api/search` share `run_search`; the offer page and
+`/api/offres/<slug>` share `load_offer`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
+
+from indexer import Index, Offer, QueryError, SearchPage
+from indexer.analysis import fold
+from indexer.search import MAX_PER_PAGE, snippet
+from searchweb import error_response, get_index, today
+from searchweb.feed import NOUMEA, atom_feed
+from searchweb.jsonld import job_posting, script_json
+from searchweb.presenters import (
+    OfferView, Section, hit_card, marked_words, offer_fields, search_view, text_blocks,
+)
+from searchweb.state import BadParameter, SearchState
+from searchweb import frdates
+
+bp = Blueprint("web", __name__)
+
+SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,80}")
+FEED_SIZE = 20
+SUGGEST_MIN_CHARS = 2
+SUGGEST_MAX_CHARS = 100
+SUGGEST_LIMIT = 10
+SUGGEST_FACETS = {"employer": "employeur", "commune": "commune"}
+
+
+def rate_limited(bucket: str):
+    """Refuse with 429 + Retry-After once a client address spends its budget for the minute."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            limiter = current_app.extensions["offres_ratelimit"][bucket]
+            wait = limiter.hit(request.remote_addr or "?")
+            if wait:
+                return error_response(429, headers={"Retry-After": str(wait)})
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+# -- data functions (shared by HTML and JSON) ----------------------------------------------
+
+
+def run_search(state: SearchState) -> SearchPage:
+    """The one search call behind `/`, `/api/search` and `/flux.atom`."""
+    return get_index().search(state.q, filters=state.filter_lists, sort=state.sort,
+                              page=state.page, per_page=state.per_page, as_of=today())
+
+
+def load_offer(slug: str) -> tuple[Index, Offer]:
+    """The offer behind a URL slug; 404 for anything that is not a well-formed, known slug."""
+    if not SLUG.fullmatch(slug):
+        abort(404)
+    index = get_index()
+    offer = index.get(slug)
+    if offer is None:
+        abort(404)
+    return index, offer
+
+
+def canonical_slug(index: Index, offer: Offer, slug: str) -> str:
+    return (index.slug_of(offer.reference) if offer.reference else None) or slug
+
+
+def offer_url(slug: str, state: SearchState | None = None, external: bool = False) -> str:
+    """An offer page URL; with a search state, it carries the search (for highlights and
+    the link back to the results)."""
+    path = url_for("web.offer_page", slug=slug, _external=external)
+    return state.url(path, with_page=True) if state is not None else path
+
+
+def lenient_state() -> SearchState:
+    """The search an offer page was reached from; an unusable one is simply dropped."""
+    try:
+        return SearchState.from_args(request.args)
+    except BadParameter:
+        return SearchState()
+
+
+# -- HTML ------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@rate_limited("search")
+def search():
+    try:
+        state = SearchState.from_args(request.args)
+        page = run_search(state)
+    except (BadParameter, QueryError) as exc:
+        # A refused query keeps the page usable: the form, with the reason, and a 400.
+        state = SearchState(q=request.args.get("q", "")[:200])
+        return render_template("search.html", view=None, state=state, error=str(exc)), 400
+    view = search_view(
+        page, state, today(), path=url_for("web.search"),
+        offer_url=lambda slug: offer_url(slug, state),
+        feed_path=url_for("web.feed"), api_path=url_for("web.api_search"),
+    )
+    return render_template("search.html", view=view, state=state, error=None)
+
+
+@bp.get("/offres/<slug>")
+def offer_page(slug: str):
+    index, offer = load_offer(slug)
+    canonical = canonical_slug(index, offer, slug)
+    if canonical != slug:
+        return redirect(offer_url(canonical) + _query_suffix(), code=301)
+    state = lenient_state()
+    as_of = today()
+    title_html, sections, highlighted = highlight_offer(index, offer, canonical, state.q, as_of)
+    similar = [hit_card(hit, offer_url(hit.slug), as_of)
+               for hit in index.more_like(offer.reference or slug, limit=5, as_of=as_of)
+               if hit.slug != canonical]
+    canonical_url = url_for("web.offer_page", slug=canonical, _external=True)
+    view = OfferView(
+        offer=offer,
+        title_html=title_html,
+        fields=offer_fields(offer),
+        status=frdates.deadline_status(offer.deadline, as_of),
+        sections=[Section(heading, text_blocks(body)) for heading, body in sections],
+        similar=similar,
+        back_url=state.url(url_for("web.search")),
+        back_label="Retour aux résultats" if state.params() else "Voir toutes les offres",
+        query=state.q,
+        canonical_url=canonical_url,
+        json_ld=script_json(job_posting(offer, canonical_url)),
+        api_url=url_for("web.api_offer", slug=canonical),
+        highlighted=highlighted,
+    )
+    return render_template("offer.html", view=view, state=state)
+
+
+def _query_suffix() -> str:
+    qs = request.query_string.decode("latin-1")
+    return f"?{qs}" if qs else ""
+
+
+def highlight_offer(index: Index, offer: Offer, slug: str, q: str,
+                    as_of: dt.date) -> tuple[Markup, list[tuple[str, Markup]], bool]:
+    """The title and sections, escaped, with the search's words marked.
+
+    The words are those the search itself marked for this offer (so synonyms, prefixes and
+    typo corrections agree with the results page) plus the query's own terms, all passed
+    through the schema's analyzer. A public `Index.highlight(reference, query)` would let
+    the index do this alone; until then this stays the only place that needs the analyzer.
+    """
+    sections = list(offer.sections) or [("", offer.text)]
+    if not q:
+        return escape(offer.title), [(h, escape(t)) for h, t in sections], False
+    try:
+        page = index.search(q, per_page=MAX_PER_PAGE, as_of=as_of)
+    except QueryError:
+        return escape(offer.title), [(h, escape(t)) for h, t in sections], False
+    hit = next((h for h in page.hits if h.slug == slug), None)
+    body = index.schema["body"].analyzer
+    title_analyzer = index.schema["title"].analyzer
+    words = marked_words(hit.snippet, hit.title_html) if hit else set()
+    terms = {token.text for word in words for token in body(word)}
+    if not page.fallback:
+        terms |= {token.text for token in body(q, mode="query")}
+    if not terms:
+        return escape(offer.title), [(h, escape(t)) for h, t in sections], False
+    title = snippet(offer.title, terms, title_analyzer, whole=True)
+    marked = [(h, snippet(t, terms, body, whole=True)) for h, t in sections]
+    found = any("<mark" in str(text) for text in [title, *(m for _, m in marked)])
+    return title, marked, found
+
+
+# -- JSON ------------------------------------------------------------------------------------
+
+
+@bp.get("/api/search")
+@rate_limited("search")
+def api_search():
+    return jsonify(run_search(SearchState.from_args(request.args)).to_dict())
+
+
+@bp.get("/api/offres/<slug>")
+def api_offer(slug: str):
+    _, offer = load_offer(slug)
+    return jsonify(offer.to_dict())
+
+
+@bp.get("/api/suggest")
+@rate_limited("suggest")
+def api_suggest():
+    """Titles, employers and communes for what is being typed; at most SUGGEST_LIMIT."""
+    q = " ".join(request.args.get("q", "").split())[:SUGGEST_MAX_CHARS]
+    suggestions = []
+    if len(q) >= SUGGEST_MIN_CHARS:
+        try:
+            page = get_index().search(q, per_page=5, as_of=today())
+        except QueryError:  # half-typed syntax (an open quote...) is not an error yet
+            page = None
+        if page is not None:
+            suggestions = _suggestions(q, page)
+    return jsonify({"query": q, "suggestions": suggestions[:SUGGEST_LIMIT]})
+
+
+def fold_words(text: str) -> str:
+    """'Nouméa Province-Sud' -> 'noumea province-sud': matching typed text to facet labels."""
+    return " ".join(fold(word) for word in text.replace("’", "'").split())
+
+
+def _suggestions(q: str, page: SearchPage) -> list[dict]:
+    needle = fold_words(q)
+    found = []
+    words = needle.split()
+    for hit in page.hits:
+        title = fold_words(hit.title)
+        if not all(word in title for word in words):
+            continue
+        found.append({"kind": "offre", "label": hit.title, "detail": hit.employer or "",
+                      "url": offer_url(hit.slug, SearchState(q=q))})
+    for facet, kind in SUGGEST_FACETS.items():
+        for value in page.facets.get(facet, []):
+            folded = fold_words(value.value)
+            if needle in folded:
+                found.append({
+                    "kind": kind, "label": value.value,
+                    "detail": frdates.count_offers(value.count),
+                    "url": SearchState(filters={facet: (value.value,)}).url(url_for("web.search")),
+                    "_starts": folded.startswith(needle),
+                })
+    # Offers first (ranked by the search), then values that start with the text typed.
+    found.sort(key=lambda s: (s["kind"] != "offre", not s.get("_starts", True)))
+    for item in found:
+        item.pop("_starts", None)
+    return found
+
+
+@bp.get("/healthz")
+def healthz():
+    return jsonify({"status": "ok", "doc_count": get_index().doc_count()})
+
+
+# -- Atom --------------------------------------------------------------------------------------
+
+
+@bp.get("/flux.atom")
+@rate_limited("search")
+def feed():
+    state = SearchState.from_args(request.args).replace(sort="date", page=1, per_page=FEED_SIZE)
+    page = run_search(state)
+    described = f"« {state.q} »" if state.q else "toutes les offres"
+    if state.filters:
+        described += " (" + ", ".join(v for vs in state.filters.values() for v in vs) + ")"
+    body = atom_feed(
+        page,
+        title=f"Offres d’emploi public — {described}",
+        self_url=state.replace(per_page=10).url(url_for("web.feed", _external=True),
+                                                with_page=False),
+        html_url=state.replace(per_page=10).url(url_for("web.search", _external=True),
+                                                with_page=False),
+        offer_url=lambda slug: offer_url(slug, external=True),
+        now=dt.datetime.now(NOUMEA),
+    )
+    return Response(body, mimetype="application/atom+xml")
