@@ -19,6 +19,7 @@ MAX_QUERY_CHARS = 200
 MAX_CLAUSES = 16
 MAX_PREFIX_EXPANSIONS = 30
 PREFIX_MIN_CHARS = 3
+MAX_SYNONYM_WORDS = 8
 
 # French (and English) field prefixes a user may type -> index fields.
 FIELD_PREFIXES = {
@@ -111,6 +112,14 @@ class QueryBuilder:
     fold_text: Callable[[str], str]
     expand_prefix: Callable[[str], list[str]] | None = None  # folded prefix -> folded words
 
+    def synonyms_for(self, text: str) -> list[str]:
+        """Alternatives for a word or phrase, looked up by its analyzed form (so "assistante
+        sociale" finds the entry of "assistant social"), then by its folded form (acronyms)."""
+        for key in (" ".join(self.analyze(text)), self.fold_text(text)):
+            if key and key in self.synonyms:
+                return self.synonyms[key]
+        return []
+
     def terms_query(self, text: str, fields: tuple[str, ...], phrase: bool) -> Q.Query | None:
         if fields == ("refs",):
             return Q.Term("refs", text.lower())
@@ -134,7 +143,7 @@ class QueryBuilder:
         query = self.terms_query(clause.text, clause.fields, clause.phrase)
         alternatives = [] if query is None else [query]
         if clause.fields == TEXT_FIELDS:
-            for synonym in self.synonyms.get(self.fold_text(clause.text), ()):
+            for synonym in self.synonyms_for(clause.text):
                 alt = self.terms_query(synonym, TEXT_FIELDS, phrase=True)
                 if alt is not None:
                     alternatives.append(alt)
@@ -151,7 +160,7 @@ class QueryBuilder:
     def build(self, clauses: list[Clause], *, mode: str = "and",
               prefix_last: bool = False) -> Q.Query | None:
         """AND (or OR, for the fallback) of the clauses; None when nothing is searchable."""
-        clauses = merge_synonym_phrases(clauses, self.synonyms, self.fold_text)
+        clauses = merge_synonym_phrases(clauses, self.synonyms_for)
         groups: list[list[Q.Query]] = []
         negatives: list[Q.Query] = []
         for position, clause in enumerate(clauses):
@@ -178,27 +187,26 @@ class QueryBuilder:
         return positive
 
 
-def merge_synonym_phrases(clauses: list[Clause], synonyms: dict[str, list[str]],
-                          fold_text: Callable[[str], str]) -> list[Clause]:
+def merge_synonym_phrases(clauses: list[Clause],
+                          synonyms_for: Callable[[str], list[str]]) -> list[Clause]:
     """Consecutive plain words that spell a multi-word synonym key become one phrase clause.
 
     ['aide', 'sociale', 'à', "l'enfance"] -> ['"aide sociale à l'enfance"'] (which then also
     searches 'ASE').
     """
-    longest = max((k.count(" ") + 1 for k in synonyms), default=1)
     out: list[Clause] = []
     i = 0
     while i < len(clauses):
         merged = False
-        for size in range(min(longest, len(clauses) - i), 1, -1):
+        for size in range(min(MAX_SYNONYM_WORDS, len(clauses) - i), 1, -1):
             window = clauses[i:i + size]
             if any(c.phrase or c.negate or c.fields != TEXT_FIELDS for c in window):
                 continue
             if any(c.or_with_previous for c in window[1:]):
                 continue
-            key = fold_text(" ".join(c.text for c in window))
-            if key in synonyms:
-                out.append(replace(window[0], text=" ".join(c.text for c in window), phrase=True))
+            text = " ".join(c.text for c in window)
+            if synonyms_for(text):
+                out.append(replace(window[0], text=text, phrase=True))
                 i += size
                 merged = True
                 break

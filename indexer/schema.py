@@ -92,7 +92,7 @@ def offer_to_document(offer: Offer, doc_id: str, digest: str) -> dict:
         "offer": json.dumps(offer.to_dict(), ensure_ascii=False),
     }
     for name in FACET_FIELDS:
-        value = getattr(offer, name)
-        if value:
-            doc[name] = value
+        # Always give a value: Whoosh 2.7.4 writes a short column for a segment whose last
+        # documents lack the field, and reading it then raises IndexError.
+        doc[name] = getattr(offer, name) or ""
     return doc

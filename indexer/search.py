@@ -30,7 +30,7 @@ from indexer.offer import Offer
 from indexer.query import Clause, QueryBuilder, parse_user_query
 from indexer.results import FacetValue, Hit, SearchPage
 from indexer.schema import FACET_FIELDS, reference_keys
-from indexer.synonyms import load_synonyms
+from indexer.synonyms import load_synonyms, synonym_key
 from indexer.textdistance import edit_distance, max_edits
 
 # New Caledonia has kept UTC+11 all year since 1998; no tz database needed.
@@ -99,7 +99,7 @@ class Index:
         self._lock = threading.Lock()
         self._snapshots: set[_Snapshot] = set()
         self._vocab_cache: tuple[Path, float, dict, dict] | None = None
-        self.synonyms = load_synonyms()
+        self._synonyms: dict[str, list[str]] | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -196,12 +196,21 @@ class Index:
 
     def _builder(self, snap: _Snapshot) -> QueryBuilder:
         analyzer = snap.ix.schema["body"].analyzer
-        return QueryBuilder(
-            analyze=lambda text: [t.text for t in analyzer(text, mode="query")],
-            synonyms=self.synonyms,
-            fold_text=fold_phrase,
-            expand_prefix=self._expand_prefix(snap),
-        )
+
+        def analyze(text: str) -> list[str]:
+            return [t.text for t in analyzer(text, mode="query")]
+
+        if self._synonyms is None:
+            # Keys both folded (acronyms) and analyzed (so gender and number do not matter).
+            table: dict[str, list[str]] = {}
+            for key, alternatives in load_synonyms().items():
+                for variant in (key, " ".join(analyze(key))):
+                    if variant:
+                        known = table.setdefault(variant, [])
+                        known.extend(a for a in alternatives if a not in known)
+            self._synonyms = table
+        return QueryBuilder(analyze=analyze, synonyms=self._synonyms, fold_text=synonym_key,
+                            expand_prefix=self._expand_prefix(snap))
 
     def search(self, query: str = "", filters: dict[str, Iterable[str]] | None = None,
                sort: str = "pertinence", page: int = 1, per_page: int = 10,
@@ -259,7 +268,7 @@ class Index:
         ordered = self._order(searcher, whoosh_query, final, sort, columns, as_of,
                               limit=page * per_page)
         window = ordered[(page - 1) * per_page: page * per_page]
-        highlight_terms = _highlight_terms(whoosh_query, searcher)
+        highlight_terms = _highlight_terms(whoosh_query)
         hits = [self._hit(searcher, docnum, score, highlight_terms, as_of)
                 for docnum, score in window]
         return SearchPage(
@@ -414,12 +423,6 @@ class Index:
         return [self._hit(searcher, hit.docnum, hit.score, {}, as_of) for hit in results[:limit]]
 
 
-def fold_phrase(text: str) -> str:
-    """Fold a whole phrase the way synonym keys are folded: 'Aide sociale à l’enfance' ->
-    "aide sociale a l'enfance"."""
-    return " ".join(fold(w) for w in text.replace("’", "'").split())
-
-
 def _clean_filters(filters: dict[str, Iterable[str]] | None) -> dict[str, set[str]]:
     out = {}
     for name, values in (filters or {}).items():
@@ -452,14 +455,18 @@ def _facet_value(name: str, docnum: int, columns: _Columns, as_of: dt.date) -> s
     return {value} if value else set()
 
 
-def _highlight_terms(whoosh_query, searcher) -> dict[str, set[str]]:
-    """Index terms of the query's positive part, by field (excluded words are not marked)."""
+def _highlight_terms(whoosh_query) -> dict[str, set[str]]:
+    """Index terms of the query's positive part, by field (excluded words are not marked).
+
+    Whoosh 2.7.4's ``Query.existing_terms`` reuses its ``fieldname`` argument as a loop
+    variable and drops every field after the first, so the leaves are read here instead.
+    """
     terms: dict[str, set[str]] = {}
     if isinstance(whoosh_query, Q.AndNot):
         whoosh_query = whoosh_query.a
     if whoosh_query is None:
         return terms
-    for field, text in whoosh_query.existing_terms(searcher.reader(), expand=True):
+    for field, text in whoosh_query.iter_all_terms(phrases=True):
         if isinstance(text, bytes):
             text = text.decode("utf-8")
         terms.setdefault(field, set()).add(text)

@@ -1,0 +1,246 @@
+"""Building: what gets indexed, what is refused and why, and that nothing served is ever lost."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from indexer import (
+    CorpusNotFoundError, IndexLockedError, IndexNotFoundError, build_index, open_index, rollback,
+)
+from indexer.build import indexer_lock, live_build
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
+
+
+def write(path: Path, data: bytes | str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.write_bytes(data)
+    return path
+
+
+def offer_text(ref: str, title: str, commune: str = "Nouméa", extra: str = "") -> str:
+    return (
+        f"{title}\nRéférence : {ref} du 01/07/2025\n\nEmployeur : Province Sud\n\n"
+        f"Lieu de travail : {commune}\n\nDate de dépôt de l’offre : mardi 1 juillet 2025\n\n"
+        f"Date limite de candidature : vendredi 1 août 2025\n\n# Missions :\n\n{extra or title}\n"
+    )
+
+
+def hostile_corpus(folder: Path) -> dict[str, str]:
+    """Every kind of bad file next to good ones; returns name -> expected words of the reason."""
+    for seed in SEEDS:
+        write(folder / seed.name, seed.read_bytes())
+    write(folder / "cp1252.txt", offer_text("26-1246", "Secrétaire", extra="Employeur des îles").encode("cp1252"))
+    bad = {
+        "vide.txt": "vide",
+        "blancs.md": "vide",
+        "binaire.txt": "binaire",
+        "nul.html": "binaire",
+        "utf16.txt": "UTF-16",
+        "enorme.txt": "volumineux",
+        "image.png": "format",
+        "fuite.txt": "sort du corpus",
+        "boucle.txt": "boucle",
+    }
+    write(folder / "vide.txt", b"")
+    write(folder / "blancs.md", b"   \n\t\n")
+    write(folder / "binaire.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    write(folder / "nul.html", b"<html>\x00\x00\x00</html>")
+    write(folder / "utf16.txt", offer_text("26-2", "Agent").encode("utf-16"))
+    write(folder / "enorme.txt", ("mot " * 700_000).encode())
+    write(folder / "image.png", b"\x89PNG")
+    outside = folder.parent / "outside.txt"
+    write(outside, offer_text("26-3", "Secret"))
+    os.symlink(outside, folder / "fuite.txt")
+    os.symlink(folder / "boucle.txt", folder / "boucle.txt")
+    return bad
+
+
+def test_seed_build(tmp_path):
+    report = build_index(ROOT / "corpus", tmp_path / "index")
+    assert report.indexed == 5
+    assert report.skipped == []
+    with open_index(tmp_path / "index") as index:
+        assert index.doc_count() == 5
+
+
+def test_hostile_corpus_is_built_with_warnings(tmp_path):
+    corpus = tmp_path / "corpus"
+    bad = hostile_corpus(corpus)
+    report = build_index(corpus, tmp_path / "index")
+    assert report.exit_code == 1
+    reasons = {Path(s.path).name: s.reason for s in report.skipped}
+    assert set(reasons) == set(bad)
+    for name, words in bad.items():
+        assert words.lower() in reasons[name].lower(), (name, reasons[name])
+    assert report.indexed == 6
+    with open_index(tmp_path / "index") as index:
+        offer = index.get("26-1246")
+        assert offer.employer == "Province Sud"
+        assert "îles" in offer.text
+        assert index.get("26-3") is None
+
+
+def test_missing_corpus(tmp_path):
+    with pytest.raises(CorpusNotFoundError):
+        build_index(tmp_path / "nope", tmp_path / "index")
+    with pytest.raises(IndexNotFoundError):
+        open_index(tmp_path / "index")
+
+
+def test_duplicate_reference_keeps_most_recent(tmp_path):
+    corpus = tmp_path / "corpus"
+    write(corpus / "a.txt", offer_text("26-65092/MPRH", "Infirmier", extra="ancienne version"))
+    newer = offer_text("26-65092/MPRH", "Infirmier", extra="nouvelle version").replace(
+        "mardi 1 juillet 2025", "mardi 8 juillet 2025")
+    write(corpus / "b.txt", newer)
+    report = build_index(corpus, tmp_path / "index")
+    assert report.indexed == 1
+    assert len(report.duplicates) == 1 and "b.txt" in report.duplicates[0]
+    with open_index(tmp_path / "index") as index:
+        assert "nouvelle version" in index.get("26-65092/MPRH").text
+        assert index.search("").total == 1
+
+
+def test_offer_without_reference_gets_a_stable_id(tmp_path):
+    corpus = tmp_path / "corpus"
+    write(corpus / "sans.txt", "Agent d'accueil\n\nEmployeur : Province Nord\n\n# Missions :\n\nAccueillir le public.\n")
+    first = build_index(corpus, tmp_path / "index")
+    assert first.exit_code == 1  # warned: no reference
+    with open_index(tmp_path / "index") as index:
+        hit = index.search("accueil").hits[0]
+        assert hit.reference.startswith("sans-ref-")
+        kept = hit.reference
+    build_index(corpus, tmp_path / "index")
+    with open_index(tmp_path / "index") as index:
+        assert index.search("accueil").hits[0].reference == kept
+
+
+def test_rebuild_is_idempotent_and_keeps_previous(tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(ROOT / "corpus", index_dir)
+    first = live_build(index_dir)
+    with open_index(index_dir) as index:
+        before = [h.reference for h in index.search("", per_page=50).hits]
+    build_index(ROOT / "corpus", index_dir)
+    second = live_build(index_dir)
+    assert second != first
+    assert (index_dir / "previous").resolve() == first
+    with open_index(index_dir) as index:
+        assert [h.reference for h in index.search("", per_page=50).hits] == before
+    assert rollback(index_dir) == first
+    assert live_build(index_dir) == first
+
+
+def test_incremental_reads_only_changes(tmp_path, corpus_copy):
+    index_dir = tmp_path / "index"
+    build_index(corpus_copy, index_dir)
+    unchanged = build_index(corpus_copy, index_dir, incremental=True)
+    assert (unchanged.added, unchanged.updated, unchanged.removed, unchanged.unchanged) == (0, 0, 0, 5)
+    (corpus_copy / "3134-25-0731-SR.txt").unlink()
+    write(corpus_copy / "new.txt", offer_text("26-1246", "Psychologue"))
+    path = corpus_copy / "3134-25-1255-SR.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nPermis B exigé.\n", encoding="utf-8")
+    report = build_index(corpus_copy, index_dir, incremental=True)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 3)
+    with open_index(index_dir) as index:
+        assert index.get("3134-25-0731/SR") is None
+        assert index.search("psychologue").hits[0].reference == "26-1246"
+        assert index.search("permis").hits[0].reference == "3134-25-1255/SR"
+        assert index.doc_count() == 5
+
+
+def test_one_indexer_at_a_time(tmp_path):
+    with indexer_lock(tmp_path / "index"):
+        with pytest.raises(IndexLockedError, match="indexation déjà en cours"):
+            build_index(ROOT / "corpus", tmp_path / "index")
+
+
+def test_stale_whoosh_lock_is_not_an_error(tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(ROOT / "corpus", index_dir)
+    (live_build(index_dir) / "MAIN_WRITELOCK").write_text("")
+    build_index(ROOT / "corpus", index_dir, incremental=True)
+    build_index(ROOT / "corpus", index_dir)
+
+
+def _run_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "indexer.cli", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+def test_cli_exit_codes_and_messages(tmp_path):
+    corpus = tmp_path / "corpus"
+    for seed in SEEDS:
+        write(corpus / seed.name, seed.read_bytes())
+    ok = _run_cli("build", str(corpus), "--index", str(tmp_path / "index"))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "5 offres indexées" in ok.stdout
+    write(corpus / "vide.txt", b"")
+    warn = _run_cli("build", str(corpus), "--index", str(tmp_path / "index"))
+    assert warn.returncode == 1
+    assert "vide.txt" in warn.stdout
+    missing = _run_cli("build", str(tmp_path / "nope"), "--index", str(tmp_path / "index"))
+    assert missing.returncode == 2
+    assert "Traceback" not in missing.stderr and len(missing.stderr.strip().splitlines()) == 1
+    no_index = _run_cli("search", "social", "--index", str(tmp_path / "absent"))
+    assert no_index.returncode == 2
+    assert "Traceback" not in no_index.stderr and "offres build" in no_index.stderr
+
+
+def test_cli_show_json(seed_index_dir):
+    result = _run_cli("show", "3134-25-1255/SR", "--json", "--index", str(seed_index_dir))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["employer"] == "Province Nord"
+    assert data["location"] == "CMS de Houaïlou"
+    assert data["commune"] == "Houaïlou"
+    assert data["posted"] == "2025-08-08"
+    assert data["deadline"] == "2025-08-29"
+    assert data["respnc"] == "Travailleur social"
+
+
+def test_cli_search_json_shape(seed_index_dir):
+    result = _run_cli("search", "educateur", "--json", "--index", str(seed_index_dir))
+    data = json.loads(result.stdout)
+    assert data["total"] >= 1
+    assert {"reference", "title", "snippet"} <= set(data["hits"][0])
+    assert {"value", "count"} <= set(data["facets"]["employer"][0])
+    assert "suggestion" in data and "fallback" in data
+
+
+KILL_SCRIPT = """
+import sys
+from indexer import build_index
+build_index(sys.argv[1], sys.argv[2])
+"""
+
+
+def test_kill_during_rebuild_keeps_last_complete_build(tmp_path):
+    """kill -9 the indexer at varied moments: the served index is always the last complete one."""
+    corpus = tmp_path / "corpus"
+    for n in range(150):
+        write(corpus / f"o{n}.txt", offer_text(f"26-{n}", f"Agent numéro {n}", extra="mot " * 200))
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir)
+    expected = 150
+    for attempt in range(20):
+        proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(corpus), str(index_dir)],
+                                cwd=ROOT)
+        time.sleep(0.05 + (attempt % 10) * 0.12)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        with open_index(index_dir) as index:
+            assert index.doc_count() == expected
+            assert index.search("agent").total == expected
+    report = build_index(corpus, index_dir)
+    assert report.indexed == expected
