@@ -39,3 +39,11 @@ test-whoosh3: $(BIN)/python
 
 clean:
 	rm -rf $(VENV) .venv-whoosh3 build *.egg-info
+
+# Benchmarks (issue 6): offres against SQLite FTS5 and plain Whoosh, results in BENCHMARKS.md.
+.PHONY: bench bench-100k
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py --sizes 1000,10000 --update BENCHMARKS.md
+
+bench-100k: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py --sizes 1000,10000,100000 --update BENCHMARKS.md
