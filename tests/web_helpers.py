@@ -1,0 +1,151 @@
+"""Fixture offers for the web tests: the five seeds plus generated offers, one of them hostile.
+
+With the seeds that makes 14 offers, so browsing lists two pages of ten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_CORPUS = ROOT / "corpus"
+
+# "Today" for every web test: the seeds and fixtures below are dated around it.
+WEB_AS_OF = dt.date(2025, 8, 15)
+
+XSS_SCRIPT = "<script>alert(1)</script>"
+XSS_IMG = '"><img src=x onerror=alert(1)>'
+XSS_PAYLOADS = (XSS_SCRIPT, XSS_IMG, "<img src=x onerror=alert(1)>", "onerror=alert(1)>")
+
+_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre")
+
+
+def _long(day: dt.date) -> str:
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class FixtureOffer:
+    reference: str
+    title: str
+    employer: str
+    commune: str
+    posted: dt.date
+    deadline: dt.date
+    respnc: str
+    body: str
+    corps: str = "Rédacteur"
+    # Written as an HTML page with entity-escaped text, so markup-like text in the offer
+    # survives parsing as text (a hostile offer, not a hostile file).
+    as_html: bool = False
+
+    @property
+    def slug(self) -> str:
+        return self.reference.replace("/", "-")
+
+    @property
+    def filename(self) -> str:
+        return f"{self.slug}.html" if self.as_html else f"{self.slug}.txt"
+
+    def html_text(self) -> str:
+        e = html.escape
+        return (
+            "<!DOCTYPE html><html lang=\"fr\"><head><title>Offre</title></head><body><main>"
+            f"<h1>{e(self.title)}</h1>"
+            f"<p>Référence : {e(self.reference)} du {self.posted:%d/%m/%Y}</p>"
+            f"<p>Employeur : {e(self.employer)}</p>"
+            f"<p>Corps ou Cadre d’emploi /Domaine : {e(self.corps)}</p>"
+            f"<p>Lieu de travail : {e(self.commune)}</p>"
+            f"<p>Date de dépôt de l’offre : {_long(self.posted)}</p>"
+            f"<p>Date limite de candidature : {_long(self.deadline)}</p>"
+            f"<h2>Détails de l’offre :</h2><p>{e(self.body)}</p>"
+            f"<h2>Emploi RESPNC :</h2><p>{e(self.respnc)}</p>"
+            "<h2>Missions :</h2><ul><li>l’accueil et l’information du public ;</li>"
+            "<li>le suivi administratif des dossiers.</li></ul>"
+            "</main></body></html>"
+        )
+
+    def text(self) -> str:
+        return (
+            f"# {self.title}\n\n"
+            f"Référence : {self.reference} du {self.posted:%d/%m/%Y}\n\n"
+            f"Employeur : {self.employer}\n\n"
+            f"Corps ou Cadre d’emploi /Domaine : {self.corps}\n\n"
+            f"Lieu de travail : {self.commune}\n\n"
+            f"Date de dépôt de l’offre : {_long(self.posted)}\n\n"
+            f"Date limite de candidature : {_long(self.deadline)}\n\n"
+            f"# Détails de l’offre :\n\n{self.body}\n\n"
+            f"# Emploi RESPNC :\n\n{self.respnc}\n\n"
+            "# Missions :\n\n"
+            "La personne retenue aura notamment en charge :\n\n"
+            "- l’accueil et l’information du public ;\n"
+            "- le suivi administratif des dossiers.\n"
+        )
+
+
+D = dt.date
+FIXTURE_OFFERS = (
+    FixtureOffer("3134-25-2101/SR", "Éducateur spécialisé en foyer d’accueil", "Province Sud",
+                 "Nouméa", D(2025, 8, 8), D(2025, 8, 18), "Travailleur social",
+                 "Le foyer accueille des adolescents. L’éducateur spécialisé accompagne les "
+                 "jeunes au quotidien et travaille avec les familles."),
+    FixtureOffer("3134-25-2102/SR", "Infirmier de santé publique", "Province Nord", "Koné",
+                 D(2025, 8, 1), D(2025, 9, 12), "Infirmier",
+                 "Le centre médico-social de Koné recherche un infirmier pour des actions de "
+                 "prévention et de soins."),
+    FixtureOffer("3134-25-2103/SR", "Secrétaire de mairie", "Province des îles Loyauté",
+                 "Lifou", D(2025, 7, 25), D(2025, 8, 29), "Secrétariat",
+                 "Accueil du public, courrier et tenue des registres de la mairie de Lifou."),
+    FixtureOffer("3134-25-2104/SR", "Agent technique polyvalent", "Province Sud", "Bourail",
+                 D(2025, 8, 12), D(2025, 9, 5), "Maintenance des bâtiments",
+                 "Entretien des bâtiments provinciaux de Bourail, petits travaux et espaces verts."),
+    FixtureOffer("3134-25-2105/SR", "Comptable public", "Gouvernement de la Nouvelle-Calédonie",
+                 "Nouméa", D(2025, 6, 20), D(2025, 7, 18), "Gestion comptable",
+                 "Tenue de la comptabilité publique et suivi des marchés."),
+    FixtureOffer("3134-25-2106/SR", "Éducatrice de jeunes enfants", "Province Nord", "Poindimié",
+                 D(2025, 8, 11), D(2025, 8, 22), "Travailleur social",
+                 "La crèche provinciale de Poindimié recrute une éducatrice de jeunes enfants."),
+    FixtureOffer("3134-25-2107/SR", "Chargé de communication", "Province Sud", "Nouméa",
+                 D(2025, 5, 2), D(2025, 6, 6), "Communication",
+                 "Rédaction des contenus, relations presse et réseaux sociaux."),
+    FixtureOffer("3134-25-2108/SR", f"Agent d’accueil {XSS_SCRIPT}", "Province Nord", "Koumac",
+                 D(2025, 8, 4), D(2025, 9, 1), "Accueil",
+                 f"Texte piégé {XSS_IMG} puis {XSS_SCRIPT} et </script><script>alert(2)</script> "
+                 "et une fin de commentaire --> et un & commercial.",
+                 corps=f"Adjoint administratif {XSS_IMG}", as_html=True),
+    FixtureOffer("3134-25-2109/SR", "Assistant social de secteur", "Province Sud", "Dumbéa",
+                 D(2025, 8, 13), D(2025, 9, 19), "Travailleur social",
+                 "Accompagnement social des familles de Dumbéa, en lien avec les éducateurs."),
+)
+
+XSS_OFFER = FIXTURE_OFFERS[7]
+EDUCATEUR_OFFER = FIXTURE_OFFERS[0]
+
+
+def write_corpus(folder: Path) -> Path:
+    """The seeds and FIXTURE_OFFERS as offer files in `folder` (created)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for seed in SEED_CORPUS.iterdir():
+        if seed.is_file():
+            shutil.copy(seed, folder / seed.name)
+    for offer in FIXTURE_OFFERS:
+        text = offer.html_text() if offer.as_html else offer.text()
+        (folder / offer.filename).write_text(text, encoding="utf-8")
+    return folder
+
+
+def build_web_index(folder: Path) -> Path:
+    """Build the fixture corpus into `folder`/index and return the index path."""
+    from indexer import build_index
+
+    corpus = write_corpus(folder / "corpus")
+    index = folder / "index"
+    report = build_index(corpus, index)
+    assert report.indexed == 5 + len(FIXTURE_OFFERS), report
+    return index
