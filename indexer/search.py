@@ -42,6 +42,7 @@ SORTS = ("pertinence", "date", "cloture")
 STATUS_OPEN, STATUS_CLOSED = "ouverte", "clôturée"
 POSTED_BUCKETS = ("7 derniers jours", "30 derniers jours", "plus ancien")
 FACETS = FACET_FIELDS + ("status", "posted")
+_FIXED_ORDER = {"status": (STATUS_OPEN, STATUS_CLOSED), "posted": POSTED_BUCKETS}
 SNIPPET_CHARS = 220
 
 
@@ -326,10 +327,9 @@ class Index:
             chosen = selected.get(name, set())
             for value in chosen:
                 counts.setdefault(value, 0)
-            if name == "posted":
-                order = sorted(counts, key=POSTED_BUCKETS.index)
-            elif name == "status":
-                order = sorted(counts, key=(STATUS_OPEN, STATUS_CLOSED).index)
+            fixed = _FIXED_ORDER.get(name)
+            if fixed:  # buckets keep their natural order; an unknown selected value goes last
+                order = sorted(counts, key=lambda v: (fixed.index(v) if v in fixed else len(fixed), v))
             else:
                 order = sorted(counts, key=lambda v: (-counts[v], fold(v)))
             facets[name] = [FacetValue(v, counts[v], v in chosen) for v in order]

@@ -244,3 +244,49 @@ def test_kill_during_rebuild_keeps_last_complete_build(tmp_path):
             assert index.search("agent").total == expected
     report = build_index(corpus, index_dir)
     assert report.indexed == expected
+
+
+def test_rebuild_while_searching_sees_only_complete_indexes(tmp_path):
+    """Several threads search while full rebuilds are switched in: no error, no partial result."""
+    import threading
+
+    corpus = tmp_path / "corpus"
+    for n in range(60):
+        write(corpus / f"o{n}.txt", offer_text(f"26-{n}", f"Agent numéro {n}"))
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir)
+    errors: list[str] = []
+    counts: list[int] = []
+    stop = threading.Event()
+
+    def search_loop():
+        with open_index(index_dir) as index:
+            while not stop.is_set():
+                try:
+                    counts.append(index.search("agent", per_page=5).total)
+                except Exception as exc:  # the test records any failure, whatever its kind
+                    errors.append(repr(exc))
+
+    threads = [threading.Thread(target=search_loop) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    try:
+        for _ in range(4):
+            build_index(corpus, index_dir)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert errors == []
+    assert counts and set(counts) == {60}
+
+
+def test_file_descriptors_stay_flat(seed_index_dir):
+    fds = lambda: len(os.listdir("/proc/self/fd"))
+    with open_index(seed_index_dir) as index:
+        for _ in range(20):
+            index.search("social")
+        before = fds()
+        for n in range(1000):
+            index.search(("social", "enfance", "houailou", "")[n % 4])
+        assert abs(fds() - before) <= 5
