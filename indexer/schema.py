@@ -34,7 +34,8 @@ def make_schema() -> fields.Schema:
         digest=fields.STORED(),
         refs=fields.KEYWORD(analyzer=KeywordAnalyzer(lowercase=True), scorable=False),
         title=fields.TEXT(analyzer=analyzer, stored=True, chars=True, field_boost=TITLE_BOOST),
-        body=fields.TEXT(analyzer=analyzer, stored=True, chars=True),
+        # Not stored: the text is in the stored offer (body_text); offsets point into it.
+        body=fields.TEXT(analyzer=analyzer, chars=True),
         # Searchable forms of the facet values, for the French field prefixes.
         employer_text=fields.TEXT(analyzer=analyzer),
         place_text=fields.TEXT(analyzer=analyzer),
@@ -73,9 +74,14 @@ def date_ordinal(value) -> int:
     return value.toordinal() if value else 0
 
 
+def body_text(offer: Offer) -> str:
+    """The text indexed as the body; highlight offsets point into exactly this string."""
+    return offer.text or "\n\n".join(text for _, text in offer.sections)
+
+
 def offer_to_document(offer: Offer, doc_id: str, digest: str) -> dict:
     """The document the writer receives for one offer."""
-    body = offer.text or "\n\n".join(text for _, text in offer.sections)
+    body = body_text(offer)
     place = " ".join(p for p in (offer.location, offer.commune, offer.province) if p)
     doc = {
         "id": doc_id,

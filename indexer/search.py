@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Iterable
 
 from markupsafe import Markup, escape
-from whoosh import highlight
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 
@@ -29,7 +28,7 @@ from indexer.errors import IndexNotFoundError, QueryError
 from indexer.offer import Offer
 from indexer.query import Clause, QueryBuilder, parse_user_query
 from indexer.results import FacetValue, Hit, SearchPage
-from indexer.schema import FACET_FIELDS, reference_keys
+from indexer.schema import FACET_FIELDS, body_text, reference_keys
 from indexer.synonyms import load_synonyms, synonym_key
 from indexer.textdistance import edit_distance, max_edits
 
@@ -218,7 +217,8 @@ class Index:
                as_of: dt.date | None = None, prefix: bool = True) -> SearchPage:
         """Search offers; facets are disjunctive within a facet and conjunctive across them."""
         started = time.perf_counter()
-        query = (query or "").strip()
+        # Lone surrogates (from broken clients) must never reach a template or the JSON.
+        query = (query or "").encode("utf-8", "replace").decode("utf-8").strip()
         if sort not in SORTS:
             raise QueryError(f"tri inconnu : « {sort} » (pertinence, date ou cloture)")
         if page < 1 or per_page < 1:
@@ -363,7 +363,9 @@ class Index:
              as_of: dt.date) -> Hit:
         stored = searcher.stored_fields(docnum)
         offer = Offer.from_dict(json.loads(stored["offer"]))
-        schema = searcher.schema
+        reader = searcher.reader()
+        body_spans = match_spans(reader, "body", terms.get("body", ()), docnum)
+        title_spans = match_spans(reader, "title", terms.get("title", ()), docnum)
         return Hit(
             reference=offer.reference or stored["id"],
             slug=stored["slug"],
@@ -377,9 +379,8 @@ class Index:
             deadline=offer.deadline.isoformat() if offer.deadline else None,
             status=offer_status(offer.deadline, as_of),
             score=round(float(score), 4),
-            snippet=str(snippet(stored["body"], terms.get("body", set()), schema["body"].analyzer)),
-            title_html=str(snippet(offer.title, terms.get("title", set()),
-                                   schema["title"].analyzer, whole=True)),
+            snippet=str(snippet(body_text(offer), body_spans)),
+            title_html=str(mark(offer.title, title_spans)),
         )
 
     # -- single offers --------------------------------------------------------------------
@@ -419,7 +420,9 @@ class Index:
             return []
         as_of = as_of or today_in_noumea()
         searcher = self._snapshot().searcher
-        results = searcher.more_like(docnum, "body", top=15, numterms=12, normalize=True)
+        offer = Offer.from_dict(json.loads(searcher.stored_fields(docnum)["offer"]))
+        results = searcher.more_like(docnum, "body", text=body_text(offer), top=limit,
+                                     numterms=12, normalize=True)
         return [self._hit(searcher, hit.docnum, hit.score, {}, as_of) for hit in results[:limit]]
 
 
@@ -473,22 +476,60 @@ def _highlight_terms(whoosh_query) -> dict[str, set[str]]:
     return terms
 
 
-_FORMATTER = highlight.HtmlFormatter(tagname="mark", classname="match", termclass="t")
+def match_spans(reader, field: str, terms, docnum: int) -> list[tuple[int, int]]:
+    """Character spans of the query's terms in one document, read from the postings.
+
+    The index stores character offsets (``chars=True``), so highlighting never re-analyzes
+    the text: this is Whoosh's "pinpoint" idea, without needing a live Results object.
+    """
+    spans = set()
+    for text in terms:
+        if (field, text) not in reader:
+            continue
+        matcher = reader.postings(field, text)
+        matcher.skip_to(docnum)
+        if matcher.is_active() and matcher.id() == docnum:
+            spans.update((start, end) for _, start, end in matcher.value_as("characters"))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:  # a hyphenated whole overlaps its parts
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
-def snippet(text: str, terms: set[str], analyzer, whole: bool = False) -> Markup:
-    """Escaped text with the matched words wrapped in <mark>, in their original spelling."""
-    if terms:
-        fragmenter = highlight.WholeFragmenter() if whole else highlight.ContextFragmenter(
-            maxchars=SNIPPET_CHARS, surround=70)
-        html = highlight.highlight(text, frozenset(terms), analyzer, fragmenter, _FORMATTER,
-                                   top=2)
-        if html:
-            return Markup(html)
-    if whole or len(text) <= SNIPPET_CHARS:
-        return escape(text)
-    cut = text[:SNIPPET_CHARS].rsplit(" ", 1)[0]
-    return escape(cut) + Markup("…")
+def mark(text: str, spans: list[tuple[int, int]]) -> Markup:
+    """Escaped text with each span wrapped in <mark class="match">: 'l’éducatrice' ->
+    'l’<mark class="match">éducatrice</mark>'."""
+    out = Markup()
+    last = 0
+    for start, end in spans:
+        out += escape(text[last:start]) + Markup('<mark class="match">') + escape(text[start:end]) \
+            + Markup("</mark>")
+        last = end
+    return out + escape(text[last:])
+
+
+def snippet(text: str, spans: list[tuple[int, int]], size: int = SNIPPET_CHARS) -> Markup:
+    """The window of ``size`` characters holding the most matches, escaped and marked."""
+    if not spans:
+        start, end = 0, min(len(text), size)
+    else:
+        best = max(range(len(spans)),
+                   key=lambda i: (sum(1 for s, e in spans[i:] if e <= spans[i][0] + size), -i))
+        start = max(0, spans[best][0] - size // 4)
+        space = text.rfind(" ", 0, start)
+        start = 0 if start == 0 or space < start - 30 else space + 1
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = text.rfind(" ", start, end)
+            end = cut if cut > start + size // 2 else end
+    inside = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
+    body = mark(text[start:end], inside)
+    prefix = Markup("…") if start > 0 else Markup()
+    suffix = Markup("…") if end < len(text) else Markup()
+    return prefix + body + suffix
 
 
 def open_index(path: str | os.PathLike = "index") -> Index:
