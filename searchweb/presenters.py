@@ -287,6 +287,28 @@ def text_blocks(text: Markup) -> list[Block]:
     return blocks
 
 
+def mark_terms(text: str, terms: set[str], analyzer) -> Markup:
+    """Escaped text with every word whose analyzed form is in `terms` wrapped in <mark>.
+
+    The schema's analyzer gives character offsets into the original text, so the marked
+    word keeps its accents and case: ('L’éducateur', {'educateu'}) -> 'L’<mark …>éducateur</mark>'.
+    """
+    spans: list[tuple[int, int]] = []
+    if terms and text:
+        for token in analyzer(text, chars=True, mode="index"):
+            if token.text in terms:
+                if spans and token.startchar < spans[-1][1]:  # overlapping pieces of one word
+                    spans[-1] = (spans[-1][0], max(spans[-1][1], token.endchar))
+                else:
+                    spans.append((token.startchar, token.endchar))
+    out, last = Markup(), 0
+    for start, end in spans:
+        out += escape(text[last:start]) + Markup('<mark class="match">') \
+            + escape(text[start:end]) + Markup("</mark>")
+        last = end
+    return out + escape(text[last:])
+
+
 _MARKED = re.compile(r"<mark\b[^>]*>(.*?)</mark>", re.S)
 
 

@@ -15,12 +15,13 @@ from markupsafe import Markup, escape
 
 from indexer import Index, Offer, QueryError, SearchPage
 from indexer.analysis import fold
-from indexer.search import MAX_PER_PAGE, snippet
+from indexer.search import MAX_PER_PAGE
 from searchweb import error_response, get_index, today
 from searchweb.feed import NOUMEA, atom_feed
 from searchweb.jsonld import job_posting, script_json
 from searchweb.presenters import (
-    OfferView, Section, hit_card, marked_words, offer_fields, search_view, text_blocks,
+    OfferView, Section, hit_card, mark_terms, marked_words, offer_fields, search_view,
+    text_blocks,
 )
 from searchweb.state import BadParameter, SearchState
 from searchweb import frdates
@@ -155,26 +156,26 @@ def highlight_offer(index: Index, offer: Offer, slug: str, q: str,
     The words are those the search itself marked for this offer (so synonyms, prefixes and
     typo corrections agree with the results page) plus the query's own terms, all passed
     through the schema's analyzer. A public `Index.highlight(reference, query)` would let
-    the index do this alone; until then this stays the only place that needs the analyzer.
+    the index do this alone; until then this is the only place that needs the analyzer.
     """
     sections = list(offer.sections) or [("", offer.text)]
+    plain = (escape(offer.title), [(h, escape(t)) for h, t in sections], False)
     if not q:
-        return escape(offer.title), [(h, escape(t)) for h, t in sections], False
+        return plain
     try:
         page = index.search(q, per_page=MAX_PER_PAGE, as_of=as_of)
     except QueryError:
-        return escape(offer.title), [(h, escape(t)) for h, t in sections], False
+        return plain
+    analyzer = index.schema["body"].analyzer
     hit = next((h for h in page.hits if h.slug == slug), None)
-    body = index.schema["body"].analyzer
-    title_analyzer = index.schema["title"].analyzer
     words = marked_words(hit.snippet, hit.title_html) if hit else set()
-    terms = {token.text for word in words for token in body(word)}
-    if not page.fallback:
-        terms |= {token.text for token in body(q, mode="query")}
+    terms = {token.text for word in words for token in analyzer(word, mode="index")}
+    if not page.fallback:  # after a correction, the query's own words are not the match
+        terms |= {token.text for token in analyzer(q, mode="query")}
     if not terms:
-        return escape(offer.title), [(h, escape(t)) for h, t in sections], False
-    title = snippet(offer.title, terms, title_analyzer, whole=True)
-    marked = [(h, snippet(t, terms, body, whole=True)) for h, t in sections]
+        return plain
+    title = mark_terms(offer.title, terms, analyzer)
+    marked = [(h, mark_terms(t, terms, analyzer)) for h, t in sections]
     found = any("<mark" in str(text) for text in [title, *(m for _, m in marked)])
     return title, marked, found
 
