@@ -194,6 +194,13 @@ def create_app(config: dict | None = None) -> Flask:
     def index_missing(exc: IndexNotFoundError):
         return error_response(503, headers={"Retry-After": "30"})
 
+    @app.errorhandler(FileNotFoundError)
+    def index_file_vanished(exc: FileNotFoundError):
+        # A build switched in (or removed) between opening and reading: transient, so a 503
+        # the client may retry, but logged in full in case it is not.
+        app.logger.warning("fichier d'index introuvable sur %s", request.path, exc_info=exc)
+        return error_response(503, headers={"Retry-After": "5"})
+
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         app.logger.exception("erreur inattendue sur %s", request.path)

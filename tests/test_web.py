@@ -502,6 +502,18 @@ def test_unexpected_error_is_a_french_500_without_traceback(web_index_dir):
     assert app.debug is False
 
 
+def test_index_file_vanishing_mid_request_is_a_503(web_index_dir):
+    app = make_app(web_index_dir)
+
+    @app.get("/api/swap")
+    def swap():
+        raise FileNotFoundError("index/builds/old/_MAIN_3.toc")
+
+    response = app.test_client().get("/api/swap")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert response.get_json()["status"] == 503 and "_MAIN" not in response.get_data(as_text=True)
+
+
 def test_missing_index_is_503_and_opened_lazily(tmp_path):
     app = make_app(tmp_path / "nothing-built-yet")
     assert app.extensions["offres_index"]._index is None  # nothing opened at creation
