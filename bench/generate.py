@@ -26,10 +26,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from unidecode import unidecode
+
 from indexer.places import COMMUNES, PROVINCE_ILES, PROVINCE_NORD, PROVINCE_SUD
 
 # Bump when the output changes, so cached corpora under bench/out/ are regenerated.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 SEED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -144,6 +146,13 @@ class _Seeds:
     bullets: tuple[str, ...]      # mission lines ("- d'accueillir ...")
 
 
+def _folded(word: str) -> str:
+    return unidecode(word).lower()
+
+
+_PLACE_WORDS = {_folded(part) for name in COMMUNES for part in re.split(r"[\s-]+", name) if len(part) > 3}
+
+
 @functools.lru_cache(maxsize=1)
 def _load_seeds() -> _Seeds:
     counts: dict[str, int] = {}
@@ -159,7 +168,10 @@ def _load_seeds() -> _Seeds:
             elif len(text) > 80:
                 sentences.extend(s.strip() for s in re.split(r"(?<=\.)\s+", text) if len(s) > 40)
             for word in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text):
-                if len(word) > 1:
+                # Acronyms and commune names stay out of the random vocabulary: they belong
+                # to the offers whose employer or place they are, or "DPASS" would match half
+                # the corpus.
+                if len(word) > 1 and not word.isupper() and _folded(word) not in _PLACE_WORDS:
                     counts[word.lower()] = counts.get(word.lower(), 0) + 1
     words = tuple(sorted(counts, key=lambda w: (-counts[w], w)))
     return _Seeds(words, tuple(dict.fromkeys(sentences)), tuple(dict.fromkeys(bullets)))
@@ -178,9 +190,9 @@ def build_vocabulary(rng: random.Random, size: int = 30_000) -> list[str]:
     while len(vocab) < size:
         stem = rng.choice(stems)
         kind = rng.random()
-        if kind < 0.5:
+        if kind < 0.55:
             word = stem + rng.choice(SUFFIXES)
-        elif kind < 0.8:
+        elif kind < 0.92:
             word = rng.choice(PREFIXES) + ("-" if rng.random() < 0.3 else "") + stem
         else:
             word = stem + "-" + rng.choice(stems)

@@ -1,0 +1,563 @@
+"""Benchmark harness for issue 6: offres against SQLite FTS5 and plain Whoosh, per corpus size.
+
+    python bench/run.py --sizes 1000,10000 --update BENCHMARKS.md [--queries N]
+
+For each size: generate (or reuse) the corpus under bench/out/, build it with offres and with
+both peers (each build in its own child process, whose peak RSS comes from wait4), measure
+index size, first query after opening, a fixed query set in interleaved rounds, the Flask
+search page, and an incremental update of 10 changed offers. The Markdown section between
+``<!-- bench:start -->`` and ``<!-- bench:end -->`` of the ``--update`` file is rewritten;
+the rest of the file is left as written by hand. A PNG plot is drawn when matplotlib is
+installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata
+import json
+import math
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+OUT = BENCH / "out"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+AS_OF = dt.date(2025, 9, 1)  # a fixed "today": statuses do not depend on the calendar
+ENGINES = ("offres", "fts5", "whoosh")
+
+sys.path.insert(0, str(BENCH))
+
+# The fixed query set: (label, query). Labels say what each one exercises.
+QUERIES: tuple[tuple[str, str], ...] = (
+    ("mot", "comptable"),
+    ("mot accentué", "éducateur"),
+    ("mot sans accent", "educateur"),
+    ("féminin", "éducatrice"),
+    ("féminin accentué", "infirmière"),
+    ("deux mots", "travailleur social"),
+    ("deux mots", "santé publique"),
+    ("deux mots", "développement rural"),
+    ("sigle", "CAFAT"),
+    ("sigle", "DPASS"),
+    ("commune", "Koné"),
+    ("commune", "Houaïlou"),
+    ("faute de frappe", "travailleur socail"),
+    ("expression", '"protection de l\'enfance"'),
+    ("vide + facettes", ""),
+)
+
+# Targets from issue 6, shown next to the figures (never asserted).
+TARGETS = {
+    "build_rate": 1000.0,     # offers/s
+    "build_rss_mb": 600.0,
+    "incremental_s": 2.0,     # 10 offers in a 100k index
+    "p95_10k_ms": 20.0,
+    "p95_100k_ms": 100.0,
+    "page_p90_10k_ms": 50.0,
+    "first_query_ms": 300.0,
+}
+
+
+# -- small helpers ------------------------------------------------------------------------
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile: percentile([1, 2, 3, 4], 50) == 2."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def vm_rss_mb() -> float:
+    """Current resident set of this process (not the peak), from /proc."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def dir_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def run_child(kind: str, **params) -> dict:
+    """Run ``run.py _child kind`` in a fresh interpreter; its JSON result plus its peak RSS."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "_child", kind, json.dumps(params)]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"child {kind} failed ({proc.returncode}): {out[-2000:]}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_rss_mb"] = usage.ru_maxrss / 1024  # kilobytes on Linux
+    result["wall_s"] = time.perf_counter() - started
+    return result
+
+
+# -- the children -------------------------------------------------------------------------
+
+def _records(path: str):
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            yield json.loads(line)
+
+
+def child_parse(corpus: str, out: str) -> dict:
+    """Parse every offer once (the peers index these records)."""
+    from indexer import parse_offer
+    from indexer.corpus import iter_corpus
+
+    started = time.perf_counter()
+    count = 0
+    tmp = out + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as sink:
+        for path in iter_corpus(corpus):
+            if isinstance(path, Path):
+                sink.write(json.dumps(parse_offer(path).to_dict(), ensure_ascii=False) + "\n")
+                count += 1
+    os.replace(tmp, out)
+    return {"seconds": time.perf_counter() - started, "parsed": count}
+
+
+def child_build(engine: str, corpus: str, index: str, records: str = "",
+                incremental: bool = False) -> dict:
+    started = time.perf_counter()
+    if engine == "offres":
+        from indexer import build_index
+
+        report = build_index(corpus, index, incremental=incremental)
+        return {"seconds": report.seconds, "indexed": report.indexed,
+                "skipped": len(report.skipped), "updated": report.updated,
+                "added": report.added, "unchanged": report.unchanged}
+    from peers import PEERS
+
+    count = PEERS[engine].build(_records(records), index)
+    return {"seconds": time.perf_counter() - started, "indexed": count}
+
+
+def child_first_query(index: str, query: str) -> dict:
+    """Time from a fresh interpreter: import, open, first full search, second full search."""
+    t0 = time.perf_counter()
+    from indexer import open_index
+
+    t1 = time.perf_counter()
+    with open_index(index) as ix:
+        t2 = time.perf_counter()
+        ix.search(query, as_of=AS_OF)
+        t3 = time.perf_counter()
+        ix.search(query, as_of=AS_OF)
+        t4 = time.perf_counter()
+    return {"import_ms": (t1 - t0) * 1000, "open_ms": (t2 - t1) * 1000,
+            "first_ms": (t3 - t2) * 1000, "second_ms": (t4 - t3) * 1000}
+
+
+def _engines(indexes: dict[str, str]):
+    from indexer import open_index
+    from peers import PEERS
+
+    offres = open_index(indexes["offres"])
+    engines = {"offres": lambda q: offres.search(q, as_of=AS_OF)}
+    opened = [offres]
+    for name, cls in PEERS.items():
+        peer = cls(indexes[name])
+        opened.append(peer)
+        engines[name] = peer.search
+    return engines, opened
+
+
+def child_queries(indexes: dict[str, str], seconds: float, executions: int = 0) -> dict:
+    """Interleaved rounds: every query on every engine, engine order rotating each round.
+
+    One warm-up round first. Then as many rounds as fit in ``seconds`` (or enough rounds
+    for ``executions`` timed searches per engine).
+    """
+    engines, opened = _engines(indexes)
+    for _, query in QUERIES:  # warm-up: caches, lazy columns, vocabulary
+        for search in engines.values():
+            search(query)
+    times: dict[str, list[tuple[int, float]]] = {name: [] for name in engines}
+    rng = random.Random(0)
+    order = list(engines)
+    started = time.perf_counter()
+    rounds = 0
+    wanted = math.ceil(executions / len(QUERIES)) if executions else None
+    while True:
+        for qi, (_, query) in enumerate(QUERIES):
+            rng.shuffle(order)
+            for name in order:
+                t = time.perf_counter()
+                engines[name](query)
+                times[name].append((qi, (time.perf_counter() - t) * 1000))
+        rounds += 1
+        elapsed = time.perf_counter() - started
+        if wanted is not None:
+            if rounds >= wanted:
+                break
+        elif rounds >= 3 and elapsed >= seconds or rounds >= 400:
+            break
+    totals = {}
+    offres_search = engines["offres"]
+    for qi, (_, query) in enumerate(QUERIES):
+        page = offres_search(query)
+        totals[query] = {"offres": page.total, "fallback": page.fallback}
+        for name in ("fts5", "whoosh"):
+            totals[query][name] = engines[name](query)["total"]
+    rss = vm_rss_mb()
+    for engine in opened:
+        engine.close()
+    return {"rounds": rounds, "times": times, "totals": totals, "rss_mb": rss}
+
+
+def child_page(index: str, rounds: int) -> dict:
+    """Server time of the search page through Flask's test client (no network)."""
+    try:
+        from searchweb import create_app
+    except ImportError as exc:
+        return {"skipped": f"searchweb: {exc}"}
+    app = create_app({"INDEX_DIR": index, "AS_OF": AS_OF.isoformat(), "RATELIMIT_PER_MINUTE": 0,
+                      "RATELIMIT_SUGGEST_PER_MINUTE": 0, "TESTING": True})
+    client = app.test_client()
+    for _, query in QUERIES:
+        client.get("/", query_string={"q": query})
+    times = []
+    for _ in range(rounds):
+        for _, query in QUERIES:
+            t = time.perf_counter()
+            response = client.get("/", query_string={"q": query})
+            times.append((time.perf_counter() - t) * 1000)
+            if response.status_code != 200:
+                return {"skipped": f"GET /?q={query} -> {response.status_code}"}
+    return {"times": times, "rss_mb": vm_rss_mb()}
+
+
+CHILDREN = {"parse": child_parse, "build": child_build, "first_query": child_first_query,
+            "queries": child_queries, "page": child_page}
+
+
+# -- one size ---------------------------------------------------------------------------------
+
+def corpus_for(n: int, seed: int) -> Path:
+    """The generated corpus, reused when already complete (bench/out/ is git-ignored)."""
+    from generate import GENERATOR_VERSION, generate
+
+    folder = OUT / f"corpus-{n}-s{seed}-v{GENERATOR_VERSION}"
+    done = folder / ".complete"
+    if not done.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        started = time.perf_counter()
+        generate(n, folder, seed=seed)
+        done.write_text(f"{time.perf_counter() - started:.2f}\n")
+        print(f"  generated {n} offers in {time.perf_counter() - started:.1f} s", flush=True)
+    return folder
+
+
+def touch_offers(corpus: Path, count: int) -> dict[Path, bytes]:
+    """Change ``count`` text offers (a new line in their body); returns the originals."""
+    originals = {}
+    texts = sorted(corpus.rglob("*.txt"))
+    for path in texts[::max(1, len(texts) // count)][:count]:
+        originals[path] = path.read_bytes()
+        path.write_bytes(originals[path] + "\nMise à jour : poste modifié, télétravail possible.\n".encode())
+    return originals
+
+
+def bench_size(n: int, args) -> dict:
+    print(f"== {n} offers", flush=True)
+    corpus = corpus_for(n, args.seed)
+    result: dict = {"n": n, "corpus_mb": dir_bytes(corpus) / 2**20}
+    records = OUT / f"{corpus.name}.jsonl"
+    parse_cache = OUT / f"{corpus.name}.parse.json"
+    if not records.exists() or not parse_cache.exists():
+        parse_cache.write_text(json.dumps(run_child("parse", corpus=str(corpus), out=str(records))))
+    result["parse"] = json.loads(parse_cache.read_text())
+
+    indexes = {name: OUT / f"index-{name}-{n}" for name in ENGINES}
+    builds = {}
+    for name in ENGINES:
+        shutil.rmtree(indexes[name], ignore_errors=True)
+        builds[name] = run_child("build", engine=name, corpus=str(corpus), index=str(indexes[name]),
+                                 records=str(records))
+        size_dir = indexes[name] / "current" if name == "offres" else indexes[name]
+        builds[name]["bytes"] = dir_bytes(size_dir.resolve())
+        print(f"  build {name}: {builds[name]['seconds']:.1f} s, "
+              f"{builds[name]['peak_rss_mb']:.0f} MB peak", flush=True)
+    result["builds"] = builds
+
+    result["first_query"] = run_child("first_query", index=str(indexes["offres"]),
+                                      query="travailleur social")
+    paths = {k: str(v) for k, v in indexes.items()}
+    queries = run_child("queries", indexes=paths, seconds=args.query_seconds,
+                        executions=args.queries or 0)
+    result["queries"] = queries
+    print(f"  queries: {queries['rounds']} rounds", flush=True)
+    page_rounds = max(2, min(20, queries["rounds"] // 2))
+    result["page"] = run_child("page", index=str(indexes["offres"]), rounds=page_rounds)
+
+    originals = touch_offers(corpus, 10)
+    try:
+        result["incremental"] = run_child("build", engine="offres", corpus=str(corpus),
+                                          index=str(indexes["offres"]), incremental=True)
+    finally:
+        for path, data in originals.items():
+            path.write_bytes(data)
+    print(f"  incremental: {result['incremental']['seconds']:.2f} s", flush=True)
+    if not args.keep_indexes:
+        for folder in indexes.values():
+            shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
+# -- summary --------------------------------------------------------------------------------
+
+def summarise(result: dict) -> dict:
+    """Per engine median / p95 over every timed search (all queries pooled)."""
+    stats = {}
+    for name, samples in result["queries"]["times"].items():
+        values = [ms for _, ms in samples]
+        stats[name] = {"p50": percentile(values, 50), "p95": percentile(values, 95),
+                       "count": len(values)}
+    per_query = {}
+    for qi, (label, query) in enumerate(QUERIES):
+        per_query[query or "(vide)"] = {
+            "label": label,
+            **{name: percentile([ms for i, ms in samples if i == qi], 50)
+               for name, samples in result["queries"]["times"].items()},
+            "totals": result["queries"]["totals"][query],
+        }
+    return {"engines": stats, "per_query": per_query}
+
+
+def machine() -> dict:
+    cpu = platform.processor()
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+
+    def version(name: str) -> str:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            return "absent"
+
+    uname = platform.uname()
+    return {
+        "uname": f"{uname.system} {uname.release} {uname.machine}",
+        "cpu": cpu, "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "whoosh": version("Whoosh"), "flask": version("flask"), "sqlite": sqlite3.sqlite_version,
+    }
+
+
+def _fmt(value: float, digits: int = 1) -> str:
+    """French-style number for the tables: 12345.6 -> '12 345.6' (thin spaces, no comma)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:,.{digits}f}".replace(",", "\u202f")
+
+
+def _n(count: int) -> str:
+    return _fmt(count, 0)
+
+
+def markdown(run: dict) -> str:
+    m = run["machine"]
+    lines = [
+        START,
+        "<!-- Generated by bench/run.py: edits between these markers are overwritten. -->",
+        "",
+        f"Mesuré le {run['date']} avec `{run['command']}`.",
+        "",
+        f"- Machine : {m['uname']}, {m['cpu']}, {m['cores']} cœurs ; Python {m['python']}, "
+        f"Whoosh {m['whoosh']}, Flask {m['flask']}, SQLite {m['sqlite']}",
+        f"- Charge (load average 1/5/15 min) avant : {' / '.join(f'{x:.2f}' for x in run['load_before'])}, "
+        f"après : {' / '.join(f'{x:.2f}' for x in run['load_after'])} (machine partagée : "
+        "les temps sont à lire avec cette charge en tête)",
+        f"- Corpus généré par `bench/generate.py` (graine {run['seed']}), requêtes : "
+        f"{len(QUERIES)} requêtes fixes, rondes entrelacées offres / FTS5 / whoosh "
+        "(ordre tiré à chaque requête), une ronde d’échauffement non comptée",
+        "",
+        "### Construction",
+        "",
+        "| offres | corpus | analyse seule | offres : durée | offres/s | pic RSS | taille /1000 | "
+        "FTS5 : durée | pic RSS | taille /1000 | whoosh : durée | pic RSS | taille /1000 |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in run["sizes"]:
+        b, n = r["builds"], r["n"]
+        per_k = lambda name: b[name]["bytes"] / n * 1000 / 2**20
+        lines.append(
+            f"| {_n(n)} | {_fmt(r['corpus_mb'])} Mo | {_fmt(r['parse']['seconds'])} s "
+            f"| {_fmt(b['offres']['seconds'])} s | {_fmt(n / b['offres']['seconds'], 0)} "
+            f"| {_fmt(b['offres']['peak_rss_mb'], 0)} Mo | {_fmt(per_k('offres'), 2)} Mo "
+            f"| {_fmt(b['fts5']['seconds'])} s | {_fmt(b['fts5']['peak_rss_mb'], 0)} Mo | {_fmt(per_k('fts5'), 2)} Mo "
+            f"| {_fmt(b['whoosh']['seconds'])} s | {_fmt(b['whoosh']['peak_rss_mb'], 0)} Mo "
+            f"| {_fmt(per_k('whoosh'), 2)} Mo |"
+        )
+    lines += [
+        "",
+        "offres construit depuis les fichiers (analyse comprise) ; FTS5 et whoosh indexent les offres déjà "
+        "analysées (colonne « analyse seule », une fois pour les deux). Cible : ≥ 1 000 offres/s, pic ≤ 600 Mo.",
+        "",
+        "### Recherche complète (top 10 + facettes + 10 extraits), en ms",
+        "",
+        "| offres | offres p50 | offres p95 | FTS5 p50 | FTS5 p95 | whoosh p50 | whoosh p95 "
+        "| offres/FTS5 (p50 ; p95) | offres/whoosh (p50 ; p95) | recherches / moteur |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in run["sizes"]:
+        e = r["summary"]["engines"]
+        o, f, w = e["offres"], e["fts5"], e["whoosh"]
+        lines.append(
+            f"| {_n(r['n'])} | {_fmt(o['p50'], 2)} | {_fmt(o['p95'], 2)} | {_fmt(f['p50'], 2)} | {_fmt(f['p95'], 2)} "
+            f"| {_fmt(w['p50'], 2)} | {_fmt(w['p95'], 2)} | {_fmt(o['p50'] / f['p50'], 2)} ; {_fmt(o['p95'] / f['p95'], 2)} "
+            f"| {_fmt(o['p50'] / w['p50'], 2)} ; {_fmt(o['p95'] / w['p95'], 2)} | {o['count']} |"
+        )
+    lines += [
+        "",
+        "Cibles : p95 ≤ 20 ms à 10 000, ≤ 100 ms et sous FTS5 à 100 000. FTS5 et whoosh ne font ni "
+        "racinisation, ni synonymes, ni préfixe, ni correction, et ne comptent que 2 facettes (offres : 8).",
+        "",
+        "### Service",
+        "",
+        "| offres | 1re requête après ouverture | import + ouverture | page `/` p50 | page p90 | RSS après les requêtes (3 moteurs) "
+        "| RSS du serveur Flask | mise à jour incrémentale de 10 offres | pic RSS incrémental |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in run["sizes"]:
+        fq, page, inc = r["first_query"], r["page"], r["incremental"]
+        if "times" in page:
+            page_cells = f"{_fmt(percentile(page['times'], 50), 1)} ms | {_fmt(percentile(page['times'], 90), 1)} ms"
+            page_rss = f"{_fmt(page['rss_mb'], 0)} Mo"
+        else:
+            page_cells, page_rss = f"non mesurée ({page['skipped']}) | —", "—"
+        lines.append(
+            f"| {_n(r['n'])} | {_fmt(fq['first_ms'], 0)} ms | {_fmt(fq['import_ms'] + fq['open_ms'], 0)} ms "
+            f"| {page_cells} | {_fmt(r['queries']['rss_mb'], 0)} Mo | {page_rss} "
+            f"| {_fmt(inc['seconds'], 2)} s ({inc['updated']} mises à jour) | {_fmt(inc['peak_rss_mb'], 0)} Mo |"
+        )
+    lines += [
+        "",
+        "Cibles : 1re requête ≤ 300 ms, page p90 ≤ 50 ms à 10 000, 10 offres en ≤ 2 s dans un index de 100 000.",
+        "",
+        f"### Par requête (médianes en ms, {_n(run['sizes'][-1]['n'])} offres ; total trouvé offres / FTS5 / whoosh)",
+        "",
+        "| requête | cas | offres | FTS5 | whoosh | trouvées |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for query, row in run["sizes"][-1]["summary"]["per_query"].items():
+        t = row["totals"]
+        fallback = f" (repli {t['fallback']})" if t.get("fallback") else ""
+        lines.append(
+            f"| `{query}` | {row['label']} | {_fmt(row['offres'], 2)} | {_fmt(row['fts5'], 2)} "
+            f"| {_fmt(row['whoosh'], 2)} | {t['offres']}{fallback} / {t['fts5']} / {t['whoosh']} |"
+        )
+    if run.get("plot"):
+        lines += ["", f"![latence p50/p95 selon la taille du corpus]({run['plot']})"]
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def update_file(path: Path, section: str) -> None:
+    """Replace the generated section, keep everything else; append the section if absent."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        _, tail = rest.split(END, 1)
+        text = head + section + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def plot(run: dict, target: Path) -> bool:
+    """Latency p50 and p95 against corpus size, per engine; False without matplotlib."""
+    try:
+        import matplotlib
+    except ImportError:
+        return False
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [r["n"] for r in run["sizes"]]
+    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
+    colours = {"offres": "tab:blue", "fts5": "tab:green", "whoosh": "tab:red"}
+    for name in ENGINES:
+        for stat, style in (("p50", "-o"), ("p95", "--s")):
+            ax.plot(sizes, [r["summary"]["engines"][name][stat] for r in run["sizes"]], style,
+                    color=colours[name], label=f"{name} {stat}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("offres dans le corpus")
+    ax.set_ylabel("recherche complète (ms)")
+    ax.set_title("Latence de la recherche complète selon la taille du corpus")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8, ncol=3)
+    fig.tight_layout()
+    fig.savefig(target)
+    plt.close(fig)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["_child"]:
+        result = CHILDREN[argv[1]](**json.loads(argv[2]))
+        print(json.dumps(result))
+        return 0
+    parser = argparse.ArgumentParser(description="offres vs SQLite FTS5 vs plain Whoosh (issue 6)")
+    parser.add_argument("--sizes", default="1000,10000", help="corpus sizes, comma-separated")
+    parser.add_argument("--update", type=Path, help="Markdown file whose generated section is rewritten")
+    parser.add_argument("--queries", type=int, default=0,
+                        help="timed searches per engine and size (default: as many as fit in --query-seconds)")
+    parser.add_argument("--query-seconds", type=float, default=45.0,
+                        help="time budget of the interleaved query rounds, per size")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--plot", type=Path, default=BENCH / "latency.png")
+    parser.add_argument("--keep-indexes", action="store_true", help="keep bench/out/index-* for profiling")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    run = {
+        "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "command": "python bench/run.py " + " ".join(argv),
+        "seed": args.seed, "machine": machine(), "load_before": os.getloadavg(), "sizes": [],
+    }
+    started = time.perf_counter()
+    for n in sizes:
+        result = bench_size(n, args)
+        result["summary"] = summarise(result)
+        run["sizes"].append(result)
+        (OUT / "results.json").write_text(json.dumps(run, ensure_ascii=False, indent=1, default=str))
+    run["load_after"] = os.getloadavg()
+    run["seconds"] = time.perf_counter() - started
+    if len(sizes) > 1 and plot(run, args.plot):
+        run["plot"] = os.path.relpath(args.plot, (args.update or ROOT / "x").resolve().parent)
+    (OUT / "results.json").write_text(json.dumps(run, ensure_ascii=False, indent=1, default=str))
+    section = markdown(run)
+    if args.update:
+        update_file(args.update, section)
+    else:
+        print(section)
+    print(f"done in {run['seconds']:.0f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
