@@ -20,6 +20,7 @@ import re
 import shutil
 import time
 from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -37,7 +38,8 @@ from indexer.schema import make_schema, offer_to_document
 DEFAULT_MAX_BYTES = 2_000_000
 MANIFEST = "manifest.json"
 VOCABULARY = "vocabulary.json"
-KEEP_BUILDS = 2
+PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
+MULTIPROCESS_MIN_DOCS = 2000
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -229,18 +231,44 @@ def rollback(index_dir: str | os.PathLike) -> Path:
 
 # -- reading the corpus ----------------------------------------------------------------------
 
+def _parse_one(path: Path, max_bytes: int) -> Offer | Skipped:
+    """Top-level (picklable) so that worker processes can run it."""
+    try:
+        return parse_offer(path, max_bytes=max_bytes)
+    except OfferFileError as exc:
+        return Skipped(exc.path, exc.reason)
+
+
+def _parse_all(paths: list[Path], max_bytes: int, progress: Progress | None):
+    """Parse files, on every core when there are enough of them to pay for the processes."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(paths) < PARALLEL_MIN_FILES or workers < 2:
+        results = (_parse_one(path, max_bytes) for path in paths)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        results = pool.map(_parse_one, paths, [max_bytes] * len(paths), chunksize=64)
+    try:
+        for number, result in enumerate(results, 1):
+            if progress:
+                progress(number, len(paths), str(paths[number - 1]))
+            yield paths[number - 1], result
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
 def _read_corpus(corpus: Path, report: BuildReport, max_bytes: int,
                  known: dict[str, tuple[str, dict]] | None = None,
                  progress: Progress | None = None) -> list[_Parsed]:
     """Parse every usable file; ``known`` maps source -> (digest, offer dict) to reuse."""
-    entries = list(iter_corpus(corpus))
     parsed: list[_Parsed] = []
-    for number, entry in enumerate(entries, 1):
+    to_parse: list[Path] = []
+    digests: dict[Path, str] = {}
+    for entry in iter_corpus(corpus):
         if isinstance(entry, Skipped):
             report.skipped.append(entry)
             continue
-        if progress:
-            progress(number, len(entries), str(entry))
         try:
             digest = file_digest(entry)
         except OSError as exc:
@@ -249,14 +277,15 @@ def _read_corpus(corpus: Path, report: BuildReport, max_bytes: int,
         cached = known.get(str(entry)) if known else None
         if cached and cached[0] == digest:
             parsed.append(_Parsed(Offer.from_dict(cached[1]), digest))
+        else:
+            to_parse.append(entry)
+            digests[entry] = digest
+    for path, result in _parse_all(to_parse, max_bytes, progress):
+        if isinstance(result, Skipped):
+            report.skipped.append(result)
             continue
-        try:
-            offer = parse_offer(entry, max_bytes=max_bytes)
-        except OfferFileError as exc:
-            report.skipped.append(Skipped(exc.path, exc.reason))
-            continue
-        report.warnings.extend(f"{entry}: {w}" for w in offer.warnings)
-        parsed.append(_Parsed(offer, digest))
+        report.warnings.extend(f"{path}: {w}" for w in result.warnings)
+        parsed.append(_Parsed(result, digests[path]))
     return parsed
 
 
@@ -310,7 +339,10 @@ def _verify(build: Path, expected: dict[str, _Parsed]) -> None:
 def _apply(ix, additions: dict[str, _Parsed], deletions: Iterable[str] = (), *,
            fresh: bool = False) -> None:
     """One all-or-nothing commit; a failed writer is cancelled so its lock is released."""
-    writer = ix.writer()
+    # Whoosh's multiprocessing writer analyzes on both cores; it leaves one segment per
+    # process (merging them back costs more than it saved), so use it only for big builds.
+    big = fresh and len(additions) >= MULTIPROCESS_MIN_DOCS and (os.cpu_count() or 1) > 1
+    writer = ix.writer(procs=2, multisegment=True) if big else ix.writer()
     try:
         for doc_id in deletions:
             writer.delete_by_term("id", doc_id)

@@ -52,11 +52,20 @@ class Document:
     warnings: tuple[str, ...] = ()
 
 
+# Latin letters and typographic marks folded by one C-level str.translate; unidecode (pure
+# Python, per character) only sees what is left, which in French text is almost nothing.
+_FAST_FOLD = {cp: unidecode(chr(cp)) for cp in (*range(0xA0, 0x250), *range(0x2000, 0x2070))}
+
+
 def fold(s: str) -> str:
     """Lower-case ASCII words for comparisons: "Corps ou Cadre d’emploi /Domaine :" → "corps ou cadre d emploi domaine"."""
     s = re.sub(r"\(\s*\d+\s*\)|\[\s*\d+\s*\]|[¹²³⁴⁵*]+", " ", s)  # footnote marks: "(1)", "[2]", "*"
     s = re.sub(r"[’‘ʼ`´']", "'", s)
-    s = re.sub(r"[^a-z0-9]+", " ", unidecode(s).lower())
+    if not s.isascii():
+        s = s.translate(_FAST_FOLD)
+        if not s.isascii():
+            s = unidecode(s)
+    s = re.sub(r"[^a-z0-9]+", " ", s.lower())
     return " ".join(s.split())
 
 

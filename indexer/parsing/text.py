@@ -28,7 +28,7 @@ _FRONT_KEY = re.compile(r"^([A-Za-z_][\w\- ]*?)\s*:(?:\s+(.*?))?\s*$")
 
 def is_section_name(text: str) -> bool:
     """Whether a bare line names a body section: "Missions :" → True, "Missions du SAS" → False."""
-    return bool(_SECTION_NAMES.fullmatch(fold(text))) and len(text) < 80
+    return len(text) < 80 and bool(_SECTION_NAMES.fullmatch(fold(text)))
 
 
 def inline_markdown(text: str) -> str:
