@@ -35,6 +35,15 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class OfferHighlight:
+    """An offer's title and sections as escaped HTML, the matched words in <mark>."""
+
+    title_html: str
+    sections: list[tuple[str, str]]  # (heading, HTML)
+    matched: bool
+
+
+@dataclass(frozen=True)
 class SearchPage:
     query: str
     total: int

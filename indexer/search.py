@@ -27,7 +27,7 @@ from indexer.build import VOCABULARY, live_build
 from indexer.errors import IndexNotFoundError, QueryError
 from indexer.offer import Offer
 from indexer.query import Clause, QueryBuilder, parse_user_query
-from indexer.results import FacetValue, Hit, SearchPage
+from indexer.results import FacetValue, Hit, OfferHighlight, SearchPage
 from indexer.schema import FACET_FIELDS, body_text, reference_keys
 from indexer.synonyms import load_synonyms, synonym_key
 from indexer.textdistance import edit_distance, max_edits
@@ -217,8 +217,7 @@ class Index:
                as_of: dt.date | None = None, prefix: bool = True) -> SearchPage:
         """Search offers; facets are disjunctive within a facet and conjunctive across them."""
         started = time.perf_counter()
-        # Lone surrogates (from broken clients) must never reach a template or the JSON.
-        query = (query or "").encode("utf-8", "replace").decode("utf-8").strip()
+        query = _clean_query(query)
         if sort not in SORTS:
             raise QueryError(f"tri inconnu : « {sort} » (pertinence, date ou cloture)")
         if page < 1 or per_page < 1:
@@ -235,29 +234,11 @@ class Index:
         snap = self._snapshot()
         searcher = snap.searcher
         columns = snap.columns()
-        builder = self._builder(snap)
         clauses, typing_last = parse_user_query(query)
         prefix_last = prefix and typing_last
 
-        fallback = None
         suggestion = self._suggest(clauses, snap)
-        whoosh_query = builder.build(clauses, prefix_last=prefix_last)
-        base = self._matching(searcher, whoosh_query, columns)
-        if whoosh_query is not None and not base:
-            for mode, corrected in (("or", clauses), ("fuzzy", None)):
-                if mode == "fuzzy":
-                    corrected = self._corrected_clauses(clauses, snap)
-                    if corrected == clauses:
-                        break
-                    candidate = builder.build(corrected, prefix_last=False)
-                    if candidate is not None and not self._matching(searcher, candidate, columns):
-                        candidate = builder.build(corrected, mode="or")
-                else:
-                    candidate = builder.build(clauses, mode="or", prefix_last=prefix_last)
-                found = self._matching(searcher, candidate, columns) if candidate else set()
-                if found:
-                    whoosh_query, base, fallback = candidate, found, mode
-                    break
+        whoosh_query, base, fallback = self._resolve(snap, clauses, prefix_last)
 
         filter_sets = {name: self._filter_docs(name, values, columns, as_of)
                        for name, values in selected.items()}
@@ -278,6 +259,26 @@ class Index:
             filters={k: sorted(v) for k, v in selected.items()},
             elapsed_ms=(time.perf_counter() - started) * 1000, notices=notices,
         )
+
+    def _resolve(self, snap: _Snapshot, clauses: list[Clause], prefix_last: bool):
+        """The query that answers: as typed (all words), else any of the words ("or"), else
+        the closest spellings in the index ("fuzzy"). -> (query, matching docs, fallback)"""
+        builder = self._builder(snap)
+        columns = snap.columns()
+        strict = builder.build(clauses, prefix_last=prefix_last)
+        base = self._matching(snap.searcher, strict, columns)
+        if strict is None or base:
+            return strict, base, None
+        attempts = [("or", builder.build(clauses, mode="or", prefix_last=prefix_last))]
+        corrected = self._corrected_clauses(clauses, snap)
+        if corrected != clauses:
+            attempts += [("fuzzy", builder.build(corrected)),
+                         ("fuzzy", builder.build(corrected, mode="or"))]
+        for mode, candidate in attempts:
+            found = self._matching(snap.searcher, candidate, columns) if candidate else set()
+            if found:
+                return candidate, found, mode
+        return strict, base, None
 
     @staticmethod
     def _matching(searcher, whoosh_query, columns: _Columns) -> set[int]:
@@ -408,6 +409,29 @@ class Index:
                 return found[0]
         return None
 
+    def highlight(self, reference: str, query: str, prefix: bool = True) -> OfferHighlight | None:
+        """An offer's title and sections, escaped, with the words ``query`` matches marked.
+
+        The words are those the search itself matches (stems, synonyms, prefix and typo
+        corrections), so the offer page agrees with the results page.
+        """
+        docnum = self._docnum(reference)
+        if docnum is None:
+            return None
+        snap = self._snapshot()
+        offer = Offer.from_dict(json.loads(snap.searcher.stored_fields(docnum)["offer"]))
+        clauses, typing_last = parse_user_query(_clean_query(query))
+        whoosh_query, _, _ = self._resolve(snap, clauses, prefix and typing_last)
+        terms = _highlight_terms(whoosh_query)
+        title_spans = match_spans(snap.searcher.reader(), "title", terms.get("title", ()), docnum)
+        analyzer = snap.ix.schema["body"].analyzer
+        body_terms = terms.get("body", set())
+        sections = [(heading, mark(text, analyzed_spans(text, body_terms, analyzer)))
+                    for heading, text in (offer.sections or (("", offer.text),))]
+        title = mark(offer.title, title_spans)
+        matched = any("<mark" in html for html in (title, *(html for _, html in sections)))
+        return OfferHighlight(str(title), [(h, str(html)) for h, html in sections], matched)
+
     def slug_of(self, reference: str) -> str | None:
         docnum = self._docnum(reference)
         return None if docnum is None else self._snapshot().searcher.stored_fields(docnum)["slug"]
@@ -424,6 +448,11 @@ class Index:
         results = searcher.more_like(docnum, "body", text=body_text(offer), top=limit,
                                      numterms=12, normalize=True)
         return [self._hit(searcher, hit.docnum, hit.score, {}, as_of) for hit in results[:limit]]
+
+
+def _clean_query(query: str | None) -> str:
+    """Lone surrogates (from broken clients) must never reach a template or the JSON."""
+    return (query or "").encode("utf-8", "replace").decode("utf-8").strip()
 
 
 def _clean_filters(filters: dict[str, Iterable[str]] | None) -> dict[str, set[str]]:
@@ -490,6 +519,19 @@ def match_spans(reader, field: str, terms, docnum: int) -> list[tuple[int, int]]
         matcher.skip_to(docnum)
         if matcher.is_active() and matcher.id() == docnum:
             spans.update((start, end) for _, start, end in matcher.value_as("characters"))
+    return _merge(spans)
+
+
+def analyzed_spans(text: str, terms: set[str], analyzer) -> list[tuple[int, int]]:
+    """Character spans of the tokens of ``text`` whose analyzed form is one of ``terms``
+    (for text that is not indexed as such, like one section of an offer)."""
+    if not terms or not text:
+        return []
+    return _merge({(t.startchar, t.endchar)
+                   for t in analyzer(text, chars=True, mode="index") if t.text in terms})
+
+
+def _merge(spans) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:  # a hyphenated whole overlaps its parts

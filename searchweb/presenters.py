@@ -7,7 +7,6 @@ highlights), so templates never build URLs, format dates or mark anything safe.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -285,37 +284,3 @@ def text_blocks(text: Markup) -> list[Block]:
         if items:
             blocks.append(Block("ul", [Markup(i) for i in items]))
     return blocks
-
-
-def mark_terms(text: str, terms: set[str], analyzer) -> Markup:
-    """Escaped text with every word whose analyzed form is in `terms` wrapped in <mark>.
-
-    The schema's analyzer gives character offsets into the original text, so the marked
-    word keeps its accents and case: ('L’éducateur', {'educateu'}) -> 'L’<mark …>éducateur</mark>'.
-    """
-    spans: list[tuple[int, int]] = []
-    if terms and text:
-        for token in analyzer(text, chars=True, mode="index"):
-            if token.text in terms:
-                if spans and token.startchar < spans[-1][1]:  # overlapping pieces of one word
-                    spans[-1] = (spans[-1][0], max(spans[-1][1], token.endchar))
-                else:
-                    spans.append((token.startchar, token.endchar))
-    out, last = Markup(), 0
-    for start, end in spans:
-        out += escape(text[last:start]) + Markup('<mark class="match">') \
-            + escape(text[start:end]) + Markup("</mark>")
-        last = end
-    return out + escape(text[last:])
-
-
-_MARKED = re.compile(r"<mark\b[^>]*>(.*?)</mark>", re.S)
-
-
-def marked_words(*fragments: str) -> set[str]:
-    """The original words a search marked in its HTML snippets ('<mark …>éducateur</mark>')."""
-    words = set()
-    for fragment in fragments:
-        for found in _MARKED.findall(fragment or ""):
-            words.add(html.unescape(re.sub(r"<[^>]+>", "", found)))
-    return words

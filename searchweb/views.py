@@ -15,12 +15,11 @@ from markupsafe import Markup, escape
 
 from indexer import Index, Offer, QueryError, SearchPage
 from indexer.analysis import fold
-from indexer.search import MAX_PER_PAGE
 from searchweb import error_response, get_index, today
 from searchweb.feed import NOUMEA, atom_feed
 from searchweb.jsonld import job_posting, script_json
 from searchweb.presenters import (
-    OfferView, Section, hit_card, mark_terms, marked_words, offer_fields, search_view,
+    OfferView, Section, hit_card, offer_fields, search_view,
     text_blocks,
 )
 from searchweb.state import BadParameter, SearchState
@@ -121,7 +120,7 @@ def offer_page(slug: str):
         return redirect(offer_url(canonical) + _query_suffix(), code=301)
     state = lenient_state()
     as_of = today()
-    title_html, sections, highlighted = highlight_offer(index, offer, canonical, state.q, as_of)
+    title_html, sections, highlighted = highlight_offer(index, canonical, offer, state.q)
     similar = [hit_card(hit, offer_url(hit.slug), as_of)
                for hit in index.more_like(offer.reference or slug, limit=5, as_of=as_of)
                if hit.slug != canonical]
@@ -149,35 +148,17 @@ def _query_suffix() -> str:
     return f"?{qs}" if qs else ""
 
 
-def highlight_offer(index: Index, offer: Offer, slug: str, q: str,
-                    as_of: dt.date) -> tuple[Markup, list[tuple[str, Markup]], bool]:
-    """The title and sections, escaped, with the search's words marked.
-
-    The words are those the search itself marked for this offer (so synonyms, prefixes and
-    typo corrections agree with the results page) plus the query's own terms, all passed
-    through the schema's analyzer. A public `Index.highlight(reference, query)` would let
-    the index do this alone; until then this is the only place that needs the analyzer.
-    """
+def highlight_offer(index: Index, slug: str, offer: Offer, q: str) -> tuple[Markup, list[tuple[str, Markup]], bool]:
+    """The title and sections, escaped, with the words the search matches marked."""
     sections = list(offer.sections) or [("", offer.text)]
     plain = (escape(offer.title), [(h, escape(t)) for h, t in sections], False)
     if not q:
         return plain
-    try:
-        page = index.search(q, per_page=MAX_PER_PAGE, as_of=as_of)
-    except QueryError:
+    marked = index.highlight(slug, q)
+    if marked is None:
         return plain
-    analyzer = index.schema["body"].analyzer
-    hit = next((h for h in page.hits if h.slug == slug), None)
-    words = marked_words(hit.snippet, hit.title_html) if hit else set()
-    terms = {token.text for word in words for token in analyzer(word, mode="index")}
-    if not page.fallback:  # after a correction, the query's own words are not the match
-        terms |= {token.text for token in analyzer(q, mode="query")}
-    if not terms:
-        return plain
-    title = mark_terms(offer.title, terms, analyzer)
-    marked = [(h, mark_terms(t, terms, analyzer)) for h, t in sections]
-    found = any("<mark" in str(text) for text in [title, *(m for _, m in marked)])
-    return title, marked, found
+    return (Markup(marked.title_html), [(h, Markup(html)) for h, html in marked.sections],
+            marked.matched)
 
 
 # -- JSON ------------------------------------------------------------------------------------

@@ -171,3 +171,14 @@ def test_json_shape(seed_index):
     assert {"total", "hits", "facets", "suggestion", "fallback"} <= set(data)
     assert {"value", "count", "selected"} == set(data["facets"]["employer"][0])
     assert {"reference", "title", "snippet", "score"} <= set(data["hits"][0])
+
+
+def test_highlight_an_offer_for_a_query(seed_index):
+    marked = seed_index.highlight("3134-24-1986-SR", "protection de l’enfance")
+    assert marked.matched
+    assert marked.title_html == ('Travailleur social au service de <mark class="match">protection'
+                                 '</mark> de l&#39;<mark class="match">enfance</mark> (Bureau AED '
+                                 'et Prévention)')
+    assert any('<mark class="match">enfance</mark>' in html for _, html in marked.sections)
+    assert seed_index.highlight("3134-24-1986-SR", "<script>").title_html.count("<") == 0
+    assert seed_index.highlight("nope", "social") is None

@@ -670,17 +670,6 @@ def test_search_page_links_its_feed(client):
     assert page.select_one('link[type="application/atom+xml"]')["href"] == "/flux.atom?q=social&sort=date"
 
 
-def test_mark_terms_keeps_the_original_spelling_and_escapes(index):
-    from searchweb.presenters import mark_terms
-
-    analyzer = index.schema["body"].analyzer
-    terms = {t.text for t in analyzer("educateur", mode="query")}
-    marked = mark_terms("L’Éducateur <b>et</b> les éducatrices & co", terms, analyzer)
-    assert str(marked) == ('L’<mark class="match">Éducateur</mark> &lt;b&gt;et&lt;/b&gt; les '
-                           '<mark class="match">éducatrices</mark> &amp; co')
-    assert str(mark_terms("<script>", set(), analyzer)) == "&lt;script&gt;"
-
-
 # -- French dates --------------------------------------------------------------------------
 
 
