@@ -41,7 +41,9 @@ VOCABULARY = "vocabulary.json"
 PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
 MULTIPROCESS_MIN_DOCS = 2000
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# Words for the vocabulary: hyphenated compounds count by their parts, like the analyzer's
+# query mode, so a suggestion or prefix expansion is always one searchable word.
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 Progress = Callable[[int, int, str], None]
 

@@ -111,7 +111,7 @@ def cmd_serve(args) -> int:
     from searchweb import create_app
 
     open_index(args.index).close()  # fail early, with the CLI's message, when nothing is built
-    app = create_app({"INDEX_DIR": args.index})
+    app = create_app({"INDEX_DIR": args.index, "RATELIMIT_PER_MINUTE": args.rate_limit})
     print(f"offres : http://{args.host}:{args.port}/", flush=True)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="offres")
     return EXIT_OK
@@ -156,6 +156,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--rate-limit", type=int, default=120, metavar="N",
+                   help="requêtes de recherche par minute et par client (0 : sans limite)")
     p.set_defaults(func=cmd_serve)
 
     p = with_index(sub.add_parser("rollback", help="revenir à la construction précédente"))

@@ -251,8 +251,12 @@ class Index:
                               limit=page * per_page)
         window = ordered[(page - 1) * per_page: page * per_page]
         highlight_terms = _highlight_terms(whoosh_query)
-        hits = [self._hit(searcher, docnum, score, highlight_terms, as_of)
-                for docnum, score in window]
+        docnums = [docnum for docnum, _ in window]
+        reader = searcher.reader()
+        spans = {field: match_spans(reader, field, highlight_terms.get(field, ()), docnums)
+                 for field in ("title", "body")}
+        hits = [self._hit(searcher, docnum, score, as_of, spans["title"][docnum],
+                          spans["body"][docnum]) for docnum, score in window]
         return SearchPage(
             query=query, total=len(final), page=page, per_page=per_page, hits=hits,
             facets=facets, suggestion=suggestion, fallback=fallback, sort=sort,
@@ -348,7 +352,8 @@ class Index:
         if not docs:
             return []
         if sort == "pertinence" and whoosh_query is not None:
-            results = searcher.search(whoosh_query, limit=min(len(docs), MAX_WINDOW), filter=docs)
+            # Twice the window, so that ties at its edge can still be reordered.
+            results = searcher.search(whoosh_query, limit=min(len(docs), 2 * limit), filter=docs)
             scored = [(hit.docnum, hit.score) for hit in results]
             # At equal relevance: open offers first, then the newest.
             scored.sort(key=lambda p: (-round(p[1], 6), closed(p[0]), -posted[p[0]], p[0]))
@@ -360,13 +365,10 @@ class Index:
             key = (lambda d: (-posted[d], d)) if sort == "date" else (lambda d: (closed(d), -posted[d], d))
         return [(d, 0.0) for d in sorted(docs, key=key)[:limit]]
 
-    def _hit(self, searcher, docnum: int, score: float, terms: dict[str, set[str]],
-             as_of: dt.date) -> Hit:
+    def _hit(self, searcher, docnum: int, score: float, as_of: dt.date,
+             title_spans: list[tuple[int, int]] = (), body_spans: list[tuple[int, int]] = ()) -> Hit:
         stored = searcher.stored_fields(docnum)
         offer = Offer.from_dict(json.loads(stored["offer"]))
-        reader = searcher.reader()
-        body_spans = match_spans(reader, "body", terms.get("body", ()), docnum)
-        title_spans = match_spans(reader, "title", terms.get("title", ()), docnum)
         return Hit(
             reference=offer.reference or stored["id"],
             slug=stored["slug"],
@@ -423,7 +425,8 @@ class Index:
         clauses, typing_last = parse_user_query(_clean_query(query))
         whoosh_query, _, _ = self._resolve(snap, clauses, prefix and typing_last)
         terms = _highlight_terms(whoosh_query)
-        title_spans = match_spans(snap.searcher.reader(), "title", terms.get("title", ()), docnum)
+        title_spans = match_spans(snap.searcher.reader(), "title", terms.get("title", ()),
+                                  [docnum])[docnum]
         analyzer = snap.ix.schema["body"].analyzer
         body_terms = terms.get("body", set())
         sections = [(heading, mark(text, analyzed_spans(text, body_terms, analyzer)))
@@ -447,7 +450,7 @@ class Index:
         offer = Offer.from_dict(json.loads(searcher.stored_fields(docnum)["offer"]))
         results = searcher.more_like(docnum, "body", text=body_text(offer), top=limit,
                                      numterms=12, normalize=True)
-        return [self._hit(searcher, hit.docnum, hit.score, {}, as_of) for hit in results[:limit]]
+        return [self._hit(searcher, hit.docnum, hit.score, as_of) for hit in results[:limit]]
 
 
 def _clean_query(query: str | None) -> str:
@@ -505,21 +508,29 @@ def _highlight_terms(whoosh_query) -> dict[str, set[str]]:
     return terms
 
 
-def match_spans(reader, field: str, terms, docnum: int) -> list[tuple[int, int]]:
-    """Character spans of the query's terms in one document, read from the postings.
+def match_spans(reader, field: str, terms, docnums) -> dict[int, list[tuple[int, int]]]:
+    """Character spans of the query's terms in each of ``docnums``, read from the postings.
 
     The index stores character offsets (``chars=True``), so highlighting never re-analyzes
-    the text: this is Whoosh's "pinpoint" idea, without needing a live Results object.
+    the text (Whoosh's "pinpoint" idea, without a live Results object). Each term's postings
+    are walked once, in document order, for the whole page.
     """
-    spans = set()
+    wanted = sorted(set(docnums))
+    found: dict[int, set] = {d: set() for d in wanted}
     for text in terms:
         if (field, text) not in reader:
             continue
         matcher = reader.postings(field, text)
-        matcher.skip_to(docnum)
-        if matcher.is_active() and matcher.id() == docnum:
-            spans.update((start, end) for _, start, end in matcher.value_as("characters"))
-    return _merge(spans)
+        for docnum in wanted:
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == docnum:
+                found[docnum].update((s, e) for _, s, e in matcher.value_as("characters"))
+    return {d: _merge(spans) for d, spans in found.items()}
 
 
 def analyzed_spans(text: str, terms: set[str], analyzer) -> list[tuple[int, int]]:
