@@ -47,3 +47,9 @@ bench: $(VENV)/.installed-test
 
 bench-100k: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py --sizes 1000,10000,100000 --update BENCHMARKS.md
+
+# Load test (issue 5): wrk against the production server, a rebuild switched in mid-run.
+.PHONY: load
+load: $(VENV)/.installed-test
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 2; }
+	$(BIN)/python bench/load.py --offers 2000 --seconds 30 --update BENCHMARKS.md

@@ -30,7 +30,7 @@ from bench.generate import generate  # noqa: E402
 
 START, END = "<!-- load:start -->", "<!-- load:end -->"
 QUERIES = ["social", "educatrice", "assistante+sociale", "infirmier", "noumea", "cesf",
-           "travailleur+socail", "protection+de+l%E2%80%99enfance", "", "koné"]
+           "travailleur+socail", "protection+de+l%E2%80%99enfance", "", "kon%C3%A9"]
 LUA = """
 local queries = {%s}
 local n = 0
@@ -120,15 +120,13 @@ def main(argv: list[str] | None = None) -> int:
              "--latency", "-s", str(script), base], capture_output=True, text=True,
             timeout=args.seconds + 60).stdout
         thread.join(timeout=600)
-        print(out)
         result = parse_wrk(out)
         served_after = urllib.request.urlopen(base + "/healthz", timeout=5).read().decode()
     finally:
         server.terminate()
         server.wait(timeout=30)
         shutil.rmtree(work, ignore_errors=True)
-    import flask
-    import whoosh
+    from importlib.metadata import version
 
     row = (
         f"| {dt.date.today().isoformat()} | {args.offers:,} | waitress (4 threads), "
@@ -143,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Command: `python bench/load.py --offers {args.offers} --seconds {args.seconds}`. "
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"Whoosh {whoosh.versionstring()}, Flask {flask.__version__}; load average before "
+        f"Whoosh {version('Whoosh')}, Flask {version('flask')}; load average before "
         f"{load_before[0]:.2f}. Queries rotate over {len(QUERIES)} searches on `/api/search` "
         "(full search: hits, facets, snippets).",
         "",
