@@ -60,6 +60,33 @@ class _Columns:
 
     values: dict[str, list]
     live_docs: list[int]
+    _dated: tuple[int, dict[str, list]] | None = None
+
+    def facet(self, name: str, as_of: dt.date) -> list:
+        """doc number -> the document's value for a facet ('' or None when it has none).
+
+        Status and deposit-date buckets depend on the day, so they are derived per ``as_of``;
+        the deposit bucket here is the disjoint one (see `_POSTED_MEMBERS`).
+        """
+        if name not in ("status", "posted"):
+            return self.values[name]
+        today = as_of.toordinal()
+        if self._dated is None or self._dated[0] != today:
+            status = [STATUS_CLOSED if 0 < d < today else STATUS_OPEN
+                      for d in self.values["deadline"]]
+            posted = [None if not p else "7" if today - p <= 7 else "30" if today - p <= 30
+                      else "old" for p in self.values["posted"]]
+            self._dated = (today, {"status": status, "posted": posted})
+        return self._dated[1][name]
+
+
+# Deposit-date buckets are cumulative for the user ("30 derniers jours" includes the last 7);
+# each maps to the disjoint buckets it covers.
+_POSTED_MEMBERS = {
+    "7 derniers jours": {"7"},
+    "30 derniers jours": {"7", "30"},
+    "plus ancien": {"old"},
+}
 
 
 class _Snapshot:
@@ -315,20 +342,27 @@ class Index:
 
     @staticmethod
     def _filter_docs(name: str, values: set[str], columns: _Columns, as_of: dt.date) -> set[int]:
-        return {d for d in columns.live_docs if _facet_value(name, d, columns, as_of) & values}
+        if name == "posted":
+            values = set().union(*(_POSTED_MEMBERS.get(v, ()) for v in values))
+        column = columns.facet(name, as_of)
+        return {d for d in columns.live_docs if column[d] in values}
 
     @staticmethod
     def _facets(base: set[int], filter_sets: dict[str, set[int]], selected: dict[str, set[str]],
                 columns: _Columns, as_of: dt.date) -> dict[str, list[FacetValue]]:
         facets = {}
         for name in FACETS:
-            docs = set(base)
+            docs = base
             for other, other_docs in filter_sets.items():
                 if other != name:
-                    docs &= other_docs
-            counts: Counter = Counter()
-            for d in docs:
-                counts.update(_facet_value(name, d, columns, as_of))
+                    docs = docs & other_docs
+            raw = Counter(map(columns.facet(name, as_of).__getitem__, docs))
+            if name == "posted":
+                counts = Counter({label: sum(raw[m] for m in members)
+                                  for label, members in _POSTED_MEMBERS.items()})
+            else:
+                counts = Counter({value: n for value, n in raw.items() if value})
+            counts = Counter({value: n for value, n in counts.items() if n})
             chosen = selected.get(name, set())
             for value in chosen:
                 counts.setdefault(value, 0)
@@ -469,25 +503,6 @@ def _clean_filters(filters: dict[str, Iterable[str]] | None) -> dict[str, set[st
         if kept:
             out[name] = kept
     return out
-
-
-def _facet_value(name: str, docnum: int, columns: _Columns, as_of: dt.date) -> set[str]:
-    if name == "status":
-        deadline = columns.values["deadline"][docnum]
-        closed = 0 < deadline < as_of.toordinal()
-        return {STATUS_CLOSED if closed else STATUS_OPEN}
-    if name == "posted":
-        posted = columns.values["posted"][docnum]
-        if not posted:
-            return set()
-        age = as_of.toordinal() - posted
-        if age <= 7:
-            return {POSTED_BUCKETS[0], POSTED_BUCKETS[1]}
-        if age <= 30:
-            return {POSTED_BUCKETS[1]}
-        return {POSTED_BUCKETS[2]}
-    value = columns.values[name][docnum]
-    return {value} if value else set()
 
 
 def _highlight_terms(whoosh_query) -> dict[str, set[str]]:
