@@ -49,7 +49,7 @@ class Clause:
     """One unit of the user's query: a word or a phrase, maybe fielded or negated."""
 
     text: str
-    phrase: bool = False
+    phrase: bool | str = False  # True for a quoted phrase; "title" for a synonym's words
     fields: tuple[str, ...] = TEXT_FIELDS
     negate: bool = False
     or_with_previous: bool = False
@@ -120,7 +120,10 @@ class QueryBuilder:
                 return self.synonyms[key]
         return []
 
-    def terms_query(self, text: str, fields: tuple[str, ...], phrase: bool) -> Q.Query | None:
+    def terms_query(self, text: str, fields: tuple[str, ...], phrase: bool | str) -> Q.Query | None:
+        """The words of ``text`` in ``fields``: a phrase when ``phrase`` is True, a phrase in
+        the title only when it is "title" (Whoosh's phrase matching is slow on long bodies,
+        where all the words together are close enough), else all the words."""
         if fields == ("refs",):
             return Q.Term("refs", text.lower())
         tokens = self.analyze(text)
@@ -130,7 +133,7 @@ class QueryBuilder:
         for name in fields:
             if len(tokens) == 1:
                 per_field.append(Q.Term(name, tokens[0]))
-            elif phrase:
+            elif phrase is True or (phrase == "title" and name == "title"):
                 per_field.append(Q.Phrase(name, tokens))
             else:
                 per_field.append(Q.And([Q.Term(name, t) for t in tokens]))
@@ -144,7 +147,7 @@ class QueryBuilder:
         alternatives = [] if query is None else [query]
         if clause.fields == TEXT_FIELDS:
             for synonym in self.synonyms_for(clause.text):
-                alt = self.terms_query(synonym, TEXT_FIELDS, phrase=True)
+                alt = self.terms_query(synonym, TEXT_FIELDS, phrase="title")
                 if alt is not None:
                     alternatives.append(alt)
             if prefix and self.expand_prefix and len(clause.text) >= PREFIX_MIN_CHARS:
@@ -206,7 +209,7 @@ def merge_synonym_phrases(clauses: list[Clause],
                 continue
             text = " ".join(c.text for c in window)
             if synonyms_for(text):
-                out.append(replace(window[0], text=text, phrase=True))
+                out.append(replace(window[0], text=text, phrase="title"))
                 i += size
                 merged = True
                 break
