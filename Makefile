@@ -30,15 +30,16 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The whole suite against whoosh3, the maintained drop-in (same `import whoosh`).
-test-whoosh3: VENV = .venv-whoosh3
-test-whoosh3: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python -m pip uninstall --quiet --yes Whoosh
-	$(BIN)/python -m pip install --quiet whoosh3==3.54.0
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+W3 = .venv-whoosh3
+test-whoosh3:
+	test -x $(W3)/bin/python || $(PYTHON) -m venv $(W3)
+	$(W3)/bin/python -m pip install --quiet -e '.[test]'
+	$(W3)/bin/python -m pip uninstall --quiet --yes Whoosh
+	$(W3)/bin/python -m pip install --quiet whoosh3==3.54.0
+	$(W3)/bin/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .venv-whoosh3 build *.egg-info
+	rm -rf $(VENV) $(W3) build *.egg-info
 
 # Benchmarks (issue 6): offres against SQLite FTS5 and plain Whoosh, results in BENCHMARKS.md.
 .PHONY: bench bench-100k
