@@ -34,8 +34,9 @@ W3 = .venv-whoosh3
 test-whoosh3:
 	test -x $(W3)/bin/python || $(PYTHON) -m venv $(W3)
 	$(W3)/bin/python -m pip install --quiet -e '.[test]'
-	$(W3)/bin/python -m pip uninstall --quiet --yes Whoosh
-	$(W3)/bin/python -m pip install --quiet whoosh3==3.54.0
+	$(W3)/bin/python -m pip uninstall --quiet --yes Whoosh whoosh3
+	$(W3)/bin/python -m pip install --quiet --force-reinstall --no-deps whoosh3==3.54.0
+	$(W3)/bin/python -c "import importlib.metadata as m; print('whoosh3', m.version('whoosh3'))"
 	$(W3)/bin/python -m pytest $(PYTEST_ARGS)
 
 clean:
