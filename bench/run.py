@@ -173,6 +173,8 @@ def _engines(indexes: dict[str, str]):
     engines = {"offres": lambda q: offres.search(q, as_of=AS_OF)}
     opened = [offres]
     for name, cls in PEERS.items():
+        if name not in indexes:
+            continue
         peer = cls(indexes[name])
         opened.append(peer)
         engines[name] = peer.search
@@ -214,8 +216,9 @@ def child_queries(indexes: dict[str, str], seconds: float, executions: int = 0) 
     for qi, (_, query) in enumerate(QUERIES):
         page = offres_search(query)
         totals[query] = {"offres": page.total, "fallback": page.fallback}
-        for name in ("fts5", "whoosh"):
-            totals[query][name] = engines[name](query)["total"]
+        for name in engines:
+            if name != "offres":
+                totals[query][name] = engines[name](query)["total"]
     rss = vm_rss_mb()
     for engine in opened:
         engine.close()
@@ -285,9 +288,10 @@ def bench_size(n: int, args) -> dict:
         parse_cache.write_text(json.dumps(run_child("parse", corpus=str(corpus), out=str(records))))
     result["parse"] = json.loads(parse_cache.read_text())
 
-    indexes = {name: OUT / f"index-{name}-{n}" for name in ENGINES}
+    engines = ("offres", *args.peers)
+    indexes = {name: OUT / f"index-{name}-{n}" for name in engines}
     builds = {}
-    for name in ENGINES:
+    for name in engines:
         shutil.rmtree(indexes[name], ignore_errors=True)
         builds[name] = run_child("build", engine=name, corpus=str(corpus), index=str(indexes[name]),
                                  records=str(records))
@@ -375,6 +379,10 @@ def _n(count: int) -> str:
     return _fmt(count, 0)
 
 
+_MISSING = {"seconds": float("nan"), "peak_rss_mb": float("nan"), "bytes": float("nan")}
+_NO_STATS = {"p50": float("nan"), "p95": float("nan"), "count": 0}
+
+
 def markdown(run: dict) -> str:
     m = run["machine"]
     lines = [
@@ -391,6 +399,9 @@ def markdown(run: dict) -> str:
         f"- Corpus généré par `bench/generate.py` (graine {run['seed']}), requêtes : "
         f"{len(QUERIES)} requêtes fixes, rondes entrelacées offres / FTS5 / whoosh "
         "(ordre tiré à chaque requête), une ronde d’échauffement non comptée",
+        *[f"- Lignes {', '.join(_n(r['n']) for r in run['sizes'] if r.get('command') == command)} : "
+          f"passage antérieur ({date}, `{command}`)"
+          for date, command in dict.fromkeys((r["date"], r["command"]) for r in run["sizes"] if r.get("command"))],
         "",
         "### Construction",
         "",
@@ -400,6 +411,7 @@ def markdown(run: dict) -> str:
     ]
     for r in run["sizes"]:
         b, n = r["builds"], r["n"]
+        b = {name: b.get(name, _MISSING) for name in ENGINES}
         per_k = lambda name: b[name]["bytes"] / n * 1000 / 2**20
         lines.append(
             f"| {_n(n)} | {_fmt(r['corpus_mb'])} Mo | {_fmt(r['parse']['seconds'])} s "
@@ -422,7 +434,7 @@ def markdown(run: dict) -> str:
     ]
     for r in run["sizes"]:
         e = r["summary"]["engines"]
-        o, f, w = e["offres"], e["fts5"], e["whoosh"]
+        o, f, w = (e.get(name, _NO_STATS) for name in ENGINES)
         lines.append(
             f"| {_n(r['n'])} | {_fmt(o['p50'], 2)} | {_fmt(o['p95'], 2)} | {_fmt(f['p50'], 2)} | {_fmt(f['p95'], 2)} "
             f"| {_fmt(w['p50'], 2)} | {_fmt(w['p95'], 2)} | {_fmt(o['p50'] / f['p50'], 2)} ; {_fmt(o['p95'] / f['p95'], 2)} "
@@ -464,8 +476,8 @@ def markdown(run: dict) -> str:
         t = row["totals"]
         fallback = f" (repli {t['fallback']})" if t.get("fallback") else ""
         lines.append(
-            f"| `{query}` | {row['label']} | {_fmt(row['offres'], 2)} | {_fmt(row['fts5'], 2)} "
-            f"| {_fmt(row['whoosh'], 2)} | {t['offres']}{fallback} / {t['fts5']} / {t['whoosh']} |"
+            f"| `{query}` | {row['label']} | {_fmt(row['offres'], 2)} | {_fmt(row.get('fts5'), 2)} "
+            f"| {_fmt(row.get('whoosh'), 2)} | {t['offres']}{fallback} / {t.get('fts5', '—')} / {t.get('whoosh', '—')} |"
         )
     if run.get("plot"):
         lines += ["", f"![latence p50/p95 selon la taille du corpus]({run['plot']})"]
@@ -498,8 +510,10 @@ def plot(run: dict, target: Path) -> bool:
     fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
     colours = {"offres": "tab:blue", "fts5": "tab:green", "whoosh": "tab:red"}
     for name in ENGINES:
+        points = [(r["n"], r["summary"]["engines"][name]) for r in run["sizes"]
+                  if name in r["summary"]["engines"]]
         for stat, style in (("p50", "-o"), ("p95", "--s")):
-            ax.plot(sizes, [r["summary"]["engines"][name][stat] for r in run["sizes"]], style,
+            ax.plot([n for n, _ in points], [s[stat] for _, s in points], style,
                     color=colours[name], label=f"{name} {stat}")
     ax.set_xscale("log")
     ax.set_yscale("log")
@@ -512,6 +526,31 @@ def plot(run: dict, target: Path) -> bool:
     fig.savefig(target)
     plt.close(fig)
     return True
+
+
+def _generator_version() -> int:
+    from generate import GENERATOR_VERSION
+
+    return GENERATOR_VERSION
+
+
+def _previous_sizes(seed: int, sizes: list[int]) -> list[dict]:
+    """Results of the last run for sizes not measured now (same seed and generator)."""
+    from generate import GENERATOR_VERSION
+
+    path = OUT / "results.json"
+    if not path.exists():
+        return []
+    last = json.loads(path.read_text())
+    if last.get("seed") != seed or last.get("generator") != GENERATOR_VERSION:
+        return []
+    kept = []
+    for result in last.get("sizes", []):
+        if result["n"] not in sizes:
+            result.setdefault("date", last["date"])
+            result.setdefault("command", last["command"])
+            kept.append(result)
+    return kept
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -530,24 +569,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--plot", type=Path, default=BENCH / "latency.png")
     parser.add_argument("--keep-indexes", action="store_true", help="keep bench/out/index-* for profiling")
+    parser.add_argument("--peers", default="fts5,whoosh",
+                        help="peers to build and query (plain Whoosh is slow to build at 100k)")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the other sizes of the previous run (bench/out/results.json) in the tables")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    args.peers = [p for p in args.peers.split(",") if p]
     OUT.mkdir(parents=True, exist_ok=True)
 
     run = {
         "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "command": "python bench/run.py " + " ".join(argv),
-        "seed": args.seed, "machine": machine(), "load_before": os.getloadavg(), "sizes": [],
+        "seed": args.seed, "generator": _generator_version(), "machine": machine(),
+        "load_before": os.getloadavg(), "sizes": [],
     }
+    previous = _previous_sizes(args.seed, sizes) if args.merge else []
     started = time.perf_counter()
     for n in sizes:
         result = bench_size(n, args)
         result["summary"] = summarise(result)
+        result["date"] = run["date"]
         run["sizes"].append(result)
         (OUT / "results.json").write_text(json.dumps(run, ensure_ascii=False, indent=1, default=str))
+    run["sizes"] = sorted(previous + run["sizes"], key=lambda r: r["n"])
     run["load_after"] = os.getloadavg()
     run["seconds"] = time.perf_counter() - started
-    if len(sizes) > 1 and plot(run, args.plot):
+    if len(run["sizes"]) > 1 and plot(run, args.plot):
         run["plot"] = os.path.relpath(args.plot, (args.update or ROOT / "x").resolve().parent)
     (OUT / "results.json").write_text(json.dumps(run, ensure_ascii=False, indent=1, default=str))
     section = markdown(run)
