@@ -295,32 +295,7 @@ def test_missing_fields_are_warnings() -> None:
     assert offer.warnings == ("référence introuvable", "date limite introuvable")
 
 
-MARKDOWN_FRONT_MATTER = """---
-numero: "26-65092/MPRH"
-titre: Éducateur spécialisé (H/F)
-corps_grade: Assistant socio-éducatif # cadre B
-direction: 'Direction de l''enseignement'
-lieu_travail: Poindimié
-date_cloture: 2026-05-15
-disponibilite: Immédiatement
----
-
-## Présentation
-
-<p>La <strong>direction</strong> recrute un&nbsp;éducateur.&amp;eacute; reste écrit ainsi.</p>
-
-Employeur : Province-Nord
-
-### Missions
-
-<ul>
-  <li>accompagner les jeunes ;</li>
-  <li>animer des <em>ateliers</em>.</li>
-</ul>
-
-**Profil du candidat** :
-- diplôme d'État
-"""
+MARKDOWN_FRONT_MATTER = (FIXTURES / "26-65092-MPRH.md").read_text(encoding="utf-8")  # also parsed as a file below
 
 
 def test_markdown_with_front_matter_and_html() -> None:
@@ -365,37 +340,7 @@ def test_markdown_with_front_matter_and_html() -> None:
 
 # --- HTML ---------------------------------------------------------------------------------
 
-HTML_PAGE = """<!DOCTYPE html>
-<html lang="fr"><head>
-<title>Technicien informatique - Koné | Emploi Province Nord</title>
-<style>body { color: red }</style>
-<script>var tracking = "Référence : FAUX";</script>
-</head>
-<body>
-<header><a href="/">Accueil</a> <h1>Portail emploi</h1></header>
-<nav><ul><li>Offres</li><li>Lieu de travail : Nouméa</li></ul></nav>
-<noscript>Activez JavaScript</noscript>
-<main>
-  <!-- Date limite de candidature : 01/01/2000 -->
-  <h1>Technicien(ne) informatique</h1>
-  <p>R&eacute;f&eacute;rence : <b>26-1246</b> du 02/03/2026</p>
-  <dl>
-    <dt>Employeur</dt><dd>PROVINCE NORD</dd>
-    <dt>Lieu d&rsquo;affectation</dt><dd>Koné</dd>
-  </dl>
-  <table>
-    <tr><th>Date limite de candidature :</th><td>vendredi 3 avril 2026</td></tr>
-    <tr><th>Poste à pourvoir</th><td>1er mai 2026</td></tr>
-  </table>
-  <h2>Missions :</h2>
-  <p>Assurer le support.<br>Gérer le parc &amp; les licences.</p>
-  <h3>Profil</h3>
-  <ul><li>BTS informatique</li><li>Permis B</li></ul>
-</main>
-<footer>© Province Nord — Mentions légales</footer>
-<template><p>Modèle caché</p></template>
-</body></html>
-"""
+HTML_PAGE = (FIXTURES / "26-1246.html").read_text(encoding="utf-8")  # also parsed as a file below
 
 
 def test_html_page() -> None:
@@ -450,20 +395,7 @@ def test_html_title(markup: str, title: str) -> None:
 
 # --- JSON-LD ------------------------------------------------------------------------------
 
-POSTING = """{
-  "@context": "https://schema.org",
-  "@type": "JobPosting",
-  "identifier": {"@type": "PropertyValue", "name": "Province Sud", "value": "3134-25-2001/SR"},
-  "title": "Infirmier(e) en santé publique",
-  "datePosted": "2025-09-05",
-  "validThrough": "2025-10-03T23:59:00+11:00",
-  "hiringOrganization": {"@type": "Organization", "name": "PROVINCE SUD"},
-  "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress",
-                  "addressLocality": "La Foa", "addressRegion": "Province Sud"}},
-  "employmentType": ["FULL_TIME"],
-  "occupationalCategory": "Infirmier",
-  "description": "<p>La DPASS recrute.</p><h2>Missions</h2><ul><li>soins&nbsp;;</li><li>prévention.</li></ul>"
-}"""
+POSTING = (FIXTURES / "3134-25-2001-SR.json").read_text(encoding="utf-8")  # also parsed as a file below
 
 POSTING_OFFER = Offer(
     reference="3134-25-2001/SR",
