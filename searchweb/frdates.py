@@ -34,10 +34,7 @@ def as_date(value: dt.date | str | None) -> dt.date | None:
 def long_date(value: dt.date | str | None) -> str:
     """'2025-08-08' -> 'vendredi 8 août 2025'; the first of the month is written '1er'."""
     day = as_date(value)
-    if day is None:
-        return ""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{WEEKDAYS[day.weekday()]} {number} {MONTHS[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS[day.weekday()]} {short_date(day)}" if day else ""
 
 
 def short_date(value: dt.date | str | None) -> str:
