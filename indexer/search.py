@@ -403,6 +403,7 @@ class Index:
              title_spans: list[tuple[int, int]] = (), body_spans: list[tuple[int, int]] = ()) -> Hit:
         stored = searcher.stored_fields(docnum)
         offer = Offer.from_dict(json.loads(stored["offer"]))
+        text = body_text(offer)
         return Hit(
             reference=offer.reference or stored["id"],
             slug=stored["slug"],
@@ -416,7 +417,7 @@ class Index:
             deadline=offer.deadline.isoformat() if offer.deadline else None,
             status=offer_status(offer.deadline, as_of),
             score=round(float(score), 4),
-            snippet=str(snippet(body_text(offer), body_spans)),
+            snippet=str(snippet(text, body_spans, body_start=body_start(offer, text))),
             title_html=str(mark(offer.title, title_spans)),
         )
 
@@ -579,25 +580,42 @@ def mark(text: str, spans: list[tuple[int, int]]) -> Markup:
     return out + escape(text[last:])
 
 
-def snippet(text: str, spans: list[tuple[int, int]], size: int = SNIPPET_CHARS) -> Markup:
-    """The window of ``size`` characters holding the most matches, escaped and marked."""
-    if not spans:
-        start, end = 0, min(len(text), size)
+def snippet(text: str, spans: list[tuple[int, int]], size: int = SNIPPET_CHARS,
+            body_start: int = 0) -> Markup:
+    """The window of ``size`` characters holding the most matches, escaped and marked.
+
+    The header (title, reference, labels) repeats what a result already shows, so a window
+    in the offer's body (from ``body_start``) is preferred when the body matches too, and
+    an offer without matches is introduced by its body.
+    """
+    in_body = [span for span in spans if span[0] >= body_start]
+    candidates = in_body or spans
+    if not candidates:
+        start = body_start if body_start < len(text) else 0
     else:
-        best = max(range(len(spans)),
-                   key=lambda i: (sum(1 for s, e in spans[i:] if e <= spans[i][0] + size), -i))
-        start = max(0, spans[best][0] - size // 4)
+        best = max(range(len(candidates)), key=lambda i: (
+            sum(1 for s, e in candidates[i:] if e <= candidates[i][0] + size), -i))
+        start = max(0, candidates[best][0] - size // 4)
         space = text.rfind(" ", 0, start)
         start = 0 if start == 0 or space < start - 30 else space + 1
-        end = min(len(text), start + size)
-        if end < len(text):
-            cut = text.rfind(" ", start, end)
-            end = cut if cut > start + size // 2 else end
+    end = min(len(text), start + size)
+    if end < len(text):
+        cut = text.rfind(" ", start, end)
+        end = cut if cut > start + size // 2 else end
     inside = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
     body = mark(text[start:end], inside)
     prefix = Markup("…") if start > 0 else Markup()
     suffix = Markup("…") if end < len(text) else Markup()
     return prefix + body + suffix
+
+
+def body_start(offer: Offer, text: str) -> int:
+    """Where the first section's text begins in the offer's full text (0 if not found)."""
+    for _, section in offer.sections:
+        if section.strip():
+            found = text.find(section.strip()[:60])
+            return max(found, 0)
+    return 0
 
 
 def open_index(path: str | os.PathLike = "index") -> Index:
