@@ -281,12 +281,20 @@ def test_rebuild_while_searching_sees_only_complete_indexes(tmp_path):
     assert counts and set(counts) == {60}
 
 
-def test_file_descriptors_stay_flat(seed_index_dir):
-    fds = lambda: len(os.listdir("/proc/self/fd"))
+def test_descriptors_and_memory_stay_flat(seed_index_dir):
+    def fds() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    def rss_mb() -> float:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    queries = ("social", "enfance", "houailou", "", "travailleur socail", "educ")
     with open_index(seed_index_dir) as index:
-        for _ in range(20):
-            index.search("social")
-        before = fds()
+        for n in range(200):  # warm-up: caches, vocabulary, per-thread searcher
+            index.search(queries[n % len(queries)])
+        before_fds, before_rss = fds(), rss_mb()
         for n in range(1000):
-            index.search(("social", "enfance", "houailou", "")[n % 4])
-        assert abs(fds() - before) <= 5
+            index.search(queries[n % len(queries)])
+        assert abs(fds() - before_fds) <= 5
+        assert rss_mb() - before_rss < 20
