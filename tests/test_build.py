@@ -50,6 +50,7 @@ def hostile_corpus(folder: Path) -> dict[str, str]:
         "image.png": "format",
         "fuite.txt": "sort du corpus",
         "boucle.txt": "boucle",
+        "illisible.txt": "encodage illisible",
     }
     write(folder / "vide.txt", b"")
     write(folder / "blancs.md", b"   \n\t\n")
@@ -58,6 +59,7 @@ def hostile_corpus(folder: Path) -> dict[str, str]:
     write(folder / "utf16.txt", offer_text("26-2", "Agent").encode("utf-16"))
     write(folder / "enorme.txt", ("mot " * 700_000).encode())
     write(folder / "image.png", b"\x89PNG")
+    write(folder / "illisible.txt", b"Employeur : Province Sud\n\x81\x8d\x8f\x90\x9d" * 3)
     outside = folder.parent / "outside.txt"
     write(outside, offer_text("26-3", "Secret"))
     os.symlink(outside, folder / "fuite.txt")
