@@ -183,6 +183,7 @@ _SEPARATOR_SPLIT = re.compile(rf"[{_HYPHENS}/]")
 _SLASH_SPLIT = re.compile(r"/")
 _HYPHEN_VARIANTS = str.maketrans({"\u2010": "-", "\u2011": "-"})
 _DIGIT = re.compile(r"\d")
+_SPECIAL = re.compile(rf"[{_HYPHENS}/{_APOSTROPHES}]")
 
 ELISIONS = frozenset({"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"})
 
@@ -262,7 +263,10 @@ class FrenchTokenizer(Tokenizer):
             else:  # "usagers/clients": two words, each maybe hyphenated
                 groups = [(s, e) for _, s, e in _pieces(value, start, end, _SLASH_SPLIT)]
             for g_start, g_end in groups:
-                pieces = _pieces(value, g_start, g_end, _SEPARATOR_SPLIT)
+                if _SPECIAL.search(value, g_start, g_end) is None:  # most words: one piece
+                    pieces = [(value[g_start:g_end], g_start, g_end)]
+                else:
+                    pieces = _pieces(value, g_start, g_end, _SEPARATOR_SPLIT)
                 if not pieces:
                     continue
                 tokens = pieces
