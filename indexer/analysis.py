@@ -352,13 +352,77 @@ class LightStemFilter(Filter):
             yield t
 
 
+class SynonymFilter(Filter):
+    """At index time, marks each term of the synonym table with its group's token.
+
+    "... l'aide sociale à l'enfance ..." -> aide@4 social@5 enfanc@6, then "ase"@4 spanning
+    the three words. A search for "ASE" is then one term that finds the acronym and the
+    spelled-out form alike (and highlights the whole phrase), and the spelled-out form
+    typed by a user also looks up "ase": no slow phrase query on the body at search time.
+    The table is read from the package data (``indexer/data/synonyms.txt``): rebuild the
+    index after editing it. Queries (mode="query") pass through unchanged.
+    """
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        table, longest = synonym_table()
+        window: list[tuple[int, str, int, int]] = []  # (pos, text, startchar, endchar)
+        count = 0
+        for t in tokens:
+            yield t
+            if t.mode == "query" or t.stopped:
+                continue
+            count += 1
+            entry = (t.pos if t.positions else count, t.text,
+                     t.startchar if t.chars else 0, t.endchar if t.chars else 0)
+            if window and window[-1][0] == entry[0]:  # a hyphenated whole, then its first part
+                window[-1] = entry
+            else:
+                window.append(entry)
+                del window[:-longest]
+            for size in range(1, len(window) + 1):
+                marks = table.get(tuple(w[1] for w in window[-size:]))
+                for mark in marks or ():
+                    if size == 1 and mark == t.text:
+                        continue
+                    t.text = mark
+                    if t.positions:
+                        t.pos = window[-size][0]
+                    if t.chars:
+                        t.startchar, t.endchar = window[-size][2], window[-1][3]
+                    yield t
+
+
+def _base_analyzer() -> Analyzer:
+    return FrenchTokenizer() | FoldFilter() | FrenchStopFilter() | LightStemFilter()
+
+
+@lru_cache(maxsize=1)
+def synonym_table() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
+    """Analyzed terms of the synonym table -> the tokens of the groups they belong to, and the
+    longest term in tokens. ('aide', 'social', 'enfanc') -> ('ase',); ('dpas',) -> ('dpas',)."""
+    from indexer.synonyms import synonym_groups  # synonyms.py imports this module
+
+    base = _base_analyzer()
+    table: dict[tuple[str, ...], list[str]] = {}
+    for group in synonym_groups():
+        head = [t.text for t in base(group[0], mode="query")]
+        mark = head[0] if len(head) == 1 else fold(group[0])
+        for term in group:
+            key = tuple(t.text for t in base(term, mode="query")) or (fold(term),)
+            marks = table.setdefault(key, [])
+            if mark not in marks:
+                marks.append(mark)
+    longest = max((len(k) for k in table), default=1)
+    return {k: tuple(v) for k, v in table.items()}, longest
+
+
 # ---------------------------------------------------------------------------
 # Public entry points
 
 
 def french_analyzer() -> Analyzer:
     """The analyzer of every French text field: "L'éducatrice" -> ["educateu"]."""
-    return FrenchTokenizer() | FoldFilter() | FrenchStopFilter() | LightStemFilter()
+    return _base_analyzer() | SynonymFilter()
 
 
 _ANALYZER = french_analyzer()

@@ -108,13 +108,15 @@ class QueryBuilder:
     """Builds Whoosh queries from clauses, with the schema's analyzer and the synonym table."""
 
     analyze: Analyze  # the schema's analyzer, query mode: text -> token texts
-    synonyms: dict[str, list[str]]
+    synonyms: dict[str, list[str]]  # analyzed or folded term -> synonym-group tokens
     fold_text: Callable[[str], str]
     expand_prefix: Callable[[str], list[str]] | None = None  # folded prefix -> folded words
 
     def synonyms_for(self, text: str) -> list[str]:
-        """Alternatives for a word or phrase, looked up by its analyzed form (so "assistante
-        sociale" finds the entry of "assistant social"), then by its folded form (acronyms)."""
+        """The synonym-group tokens of a word or phrase, looked up by its analyzed form (so
+        "assistante sociale" finds the entry of "assistant social"), then by its folded form
+        (acronyms that are also stop words). The index carries these tokens wherever any
+        term of the group appears (see `indexer.analysis.SynonymFilter`)."""
         for key in (" ".join(self.analyze(text)), self.fold_text(text)):
             if key and key in self.synonyms:
                 return self.synonyms[key]
@@ -146,19 +148,21 @@ class QueryBuilder:
         query = self.terms_query(clause.text, clause.fields, clause.phrase)
         alternatives = [] if query is None else [query]
         if clause.fields == TEXT_FIELDS:
-            for synonym in self.synonyms_for(clause.text):
-                alt = self.terms_query(synonym, TEXT_FIELDS, phrase="title")
-                if alt is not None:
-                    alternatives.append(alt)
+            for mark in self.synonyms_for(clause.text):
+                alternatives.append(Q.Or([Q.Term(name, mark) for name in TEXT_FIELDS]))
             if prefix and self.expand_prefix and len(clause.text) >= PREFIX_MIN_CHARS:
                 words = self.expand_prefix(self.fold_text(clause.text))[:MAX_PREFIX_EXPANSIONS]
                 stems = {tok for word in words for tok in self.analyze(word)}
                 alternatives.extend(
                     Q.Or([Q.Term(name, stem) for name in TEXT_FIELDS]) for stem in sorted(stems)
                 )
-        if not alternatives:
+        unique: list[Q.Query] = []
+        for alternative in alternatives:  # an acronym is often its own synonym token
+            if alternative not in unique:
+                unique.append(alternative)
+        if not unique:
             return None
-        return alternatives[0] if len(alternatives) == 1 else Q.Or(alternatives)
+        return unique[0] if len(unique) == 1 else Q.Or(unique)
 
     def build(self, clauses: list[Clause], *, mode: str = "and",
               prefix_last: bool = False) -> Q.Query | None:

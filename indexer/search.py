@@ -22,14 +22,14 @@ from markupsafe import Markup, escape
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 
-from indexer.analysis import fold
+from indexer.analysis import fold, synonym_table
 from indexer.build import VOCABULARY, live_build
 from indexer.errors import IndexNotFoundError, QueryError
 from indexer.offer import Offer
 from indexer.query import Clause, QueryBuilder, parse_user_query
 from indexer.results import FacetValue, Hit, OfferHighlight, SearchPage
 from indexer.schema import FACET_FIELDS, body_text, reference_keys
-from indexer.synonyms import load_synonyms, synonym_key
+from indexer.synonyms import synonym_key
 from indexer.textdistance import edit_distance, max_edits
 
 # New Caledonia has kept UTC+11 all year since 1998; no tz database needed.
@@ -228,14 +228,8 @@ class Index:
             return [t.text for t in analyzer(text, mode="query")]
 
         if self._synonyms is None:
-            # Keys both folded (acronyms) and analyzed (so gender and number do not matter).
-            table: dict[str, list[str]] = {}
-            for key, alternatives in load_synonyms().items():
-                for variant in (key, " ".join(analyze(key))):
-                    if variant:
-                        known = table.setdefault(variant, [])
-                        known.extend(a for a in alternatives if a not in known)
-            self._synonyms = table
+            table, _ = synonym_table()
+            self._synonyms = {" ".join(key): list(marks) for key, marks in table.items()}
         return QueryBuilder(analyze=analyze, synonyms=self._synonyms, fold_text=synonym_key,
                             expand_prefix=self._expand_prefix(snap))
 

@@ -16,7 +16,7 @@ from typing import Sequence
 
 from indexer.analysis import fold
 
-__all__ = ["expand", "load_synonyms", "parse_synonyms", "synonym_key"]
+__all__ = ["expand", "load_synonyms", "parse_synonyms", "synonym_groups", "synonym_key"]
 
 SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.txt"
 _PUNCTUATION = ",;:.!?«»“”\"()[]"
@@ -66,6 +66,21 @@ def parse_synonyms(lines: Sequence[str]) -> dict[str, list[str]]:
 def _load() -> dict[str, tuple[str, ...]]:
     text = SYNONYMS_FILE.read_text(encoding="utf-8")
     return {k: tuple(v) for k, v in parse_synonyms(text.splitlines()).items()}
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> tuple[tuple[str, ...], ...]:
+    """The table's lines as groups of equivalent terms, head first:
+    ("ASE", "aide sociale à l'enfance"), ("CESF", "conseiller en économie sociale et familiale")..."""
+    groups = []
+    for raw in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#") and "=" in line:
+            head, _, tail = line.partition("=")
+            terms = [t.strip() for t in [head, *tail.split("|")] if t.strip()]
+            if len(terms) > 1:
+                groups.append(tuple(terms))
+    return tuple(groups)
 
 
 def load_synonyms() -> dict[str, list[str]]:

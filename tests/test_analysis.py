@@ -52,7 +52,8 @@ INDEX_TOKENS = [
     # slashes between words just separate them
     ("le/la usagers/clients et/ou", ["usag", "client"]),
     # inclusive writing
-    ("Assistant(e) social(e) retenu(e)s", ["asistant", "social", "retenu"]),
+    # ... and a term of the synonym table also carries its group's tokens (AS, ASS)
+    ("Assistant(e) social(e) retenu(e)s", ["asistant", "social", "ass", "as", "retenu"]),
     ("éducateur·rice·s", ["educateu"]),
     # typographic punctuation and spaces
     ("« tout public » …", ["tout", "public"]),
@@ -184,7 +185,31 @@ def test_offsets_point_into_the_original_text() -> None:
     text = "L’éducatrice spécialisée"
     tokens = [(t.text, text[t.startchar:t.endchar])
               for t in french_analyzer()(text, positions=True, chars=True)]
-    assert tokens == [("educateu", "éducatrice"), ("specialis", "spécialisée")]
+    assert tokens == [("educateu", "éducatrice"), ("specialis", "spécialisée"),
+                      ("es", "éducatrice spécialisée")]  # the synonym token spans the term
+
+
+@pytest.mark.parametrize(
+    "text, query",
+    [
+        ("le service de l’aide sociale à l’enfance", "ASE"),
+        ("un centre médico-social", "CMS"),
+        ("conseillère en économie sociale et familiale", "CESF"),
+        ("la DPASS recrute", "direction provinciale de l'action sanitaire et sociale"),
+        ("éducatrices spécialisées", "ES"),
+    ],
+)
+def test_synonym_terms_meet_in_the_index(tmp_path, text: str, query: str) -> None:
+    """Acronym and spelled-out form find each other, whichever is written or typed."""
+    from indexer import build_index, open_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "o.txt").write_text(f"Agent\nRéférence : 26-1 du 01/07/2025\n\n# Missions :\n\n{text}\n",
+                                  encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    with open_index(tmp_path / "index") as index:
+        assert index.search(query, prefix=False).total == 1
 
 
 def test_hyphenated_whole_shares_the_first_parts_position() -> None:
