@@ -92,10 +92,11 @@ _POSTED_MEMBERS = {
 class _Snapshot:
     """One searcher plus what is derived from it; owned by a single thread."""
 
-    def __init__(self, build: Path) -> None:
+    def __init__(self, build: Path, shared: "_SharedColumns") -> None:
         self.build = build
         self.ix = whoosh_index.open_dir(str(build), readonly=True)
         self.searcher = self.ix.searcher()
+        self._shared = shared
         self._columns: _Columns | None = None
 
     def close(self) -> None:
@@ -103,14 +104,28 @@ class _Snapshot:
 
     def columns(self) -> _Columns:
         if self._columns is None:
-            reader = self.searcher.reader()
-            values = {}
-            for name in FACET_FIELDS + ("posted", "deadline"):
-                column = reader.column_reader(name)
-                values[name] = [column[d] for d in range(reader.doc_count_all())]
-            live = [d for d in range(reader.doc_count_all()) if not reader.is_deleted(d)]
-            self._columns = _Columns(values, live)
+            self._columns = self._shared.get(self.build, self.searcher.reader())
         return self._columns
+
+
+class _SharedColumns:
+    """Facet columns read once per index generation and shared by every thread's searcher."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[Path, int] | None = None
+        self._columns: _Columns | None = None
+
+    def get(self, build: Path, reader) -> _Columns:
+        key = (build, reader.generation())
+        with self._lock:
+            if self._key != key:
+                count = reader.doc_count_all()
+                values = {name: list(reader.column_reader(name))[:count]
+                          for name in FACET_FIELDS + ("posted", "deadline")}
+                live = [d for d in range(count) if not reader.is_deleted(d)]
+                self._key, self._columns = key, _Columns(values, live)
+            return self._columns
 
 
 class Index:
@@ -127,19 +142,26 @@ class Index:
         self._snapshots: set[_Snapshot] = set()
         self._vocab_cache: tuple[Path, float, dict, dict] | None = None
         self._synonyms: dict[str, list[str]] | None = None
+        self._columns = _SharedColumns()
 
     # -- lifecycle ------------------------------------------------------------------------
 
+    def _current_build(self) -> Path:
+        """Where ``current`` points, without opening anything (this runs on every search)."""
+        current = self.path / "current"
+        return Path(os.path.realpath(current)) if current.is_symlink() else self.path
+
     def _snapshot(self) -> _Snapshot:
-        build = live_build(self.path)
-        if build is None:
-            raise IndexNotFoundError(f"aucun index dans {self.path}")
         snap: _Snapshot | None = getattr(self._local, "snapshot", None)
-        if snap is not None and (snap.build != build or not snap.searcher.up_to_date()):
+        if snap is not None and (snap.build != self._current_build()
+                                 or not snap.searcher.up_to_date()):
             self._forget(snap)
             snap = None
         if snap is None:
-            snap = _Snapshot(build)
+            build = live_build(self.path)
+            if build is None:
+                raise IndexNotFoundError(f"aucun index dans {self.path}")
+            snap = _Snapshot(build, self._columns)
             self._local.snapshot = snap
             with self._lock:
                 self._snapshots.add(snap)
