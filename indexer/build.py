@@ -37,6 +37,7 @@ from indexer.schema import make_schema, offer_to_document
 
 DEFAULT_MAX_BYTES = 2_000_000
 MANIFEST = "manifest.json"
+MANIFEST_VERSION = 2  # an incremental build over an older manifest falls back to a full one
 VOCABULARY = "vocabulary.json"
 PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
 MULTIPROCESS_MIN_DOCS = 2000
@@ -360,9 +361,9 @@ def _apply(ix, additions: dict[str, _Parsed], deletions: Iterable[str] = (), *,
 
 def _manifest(winners: dict[str, _Parsed], parsed: list[_Parsed]) -> dict:
     return {
-        "version": 1,
+        "version": MANIFEST_VERSION,
         "files": {p.offer.source: [p.digest, p.offer.to_dict()] for p in parsed},
-        "ids": sorted(winners),
+        "docs": {doc_id: item.digest for doc_id, item in sorted(winners.items())},
     }
 
 
@@ -381,8 +382,9 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike = "index
     report = BuildReport()
     with indexer_lock(root):
         live = live_build(root)
-        if incremental and live is not None and (live / MANIFEST).exists():
-            _update(corpus_path, live, report, max_bytes, progress)
+        manifest = _read_manifest(live) if incremental and live is not None else None
+        if manifest is not None:
+            _update(corpus_path, live, manifest, report, max_bytes, progress)
         else:
             _full_build(corpus_path, root, report, max_bytes, progress)
     report.seconds = time.perf_counter() - started
@@ -413,16 +415,22 @@ def _full_build(corpus: Path, root: Path, report: BuildReport, max_bytes: int,
     report.build_dir = str(build)
 
 
-def _update(corpus: Path, live: Path, report: BuildReport, max_bytes: int,
+def _read_manifest(build: Path) -> dict | None:
+    try:
+        manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if manifest.get("version") == MANIFEST_VERSION else None
+
+
+def _update(corpus: Path, live: Path, manifest: dict, report: BuildReport, max_bytes: int,
             progress: Progress | None) -> None:
     """Re-read only added or changed files (by content hash) and commit the difference."""
-    manifest = json.loads((live / MANIFEST).read_text(encoding="utf-8"))
     known = {src: (digest, offer) for src, (digest, offer) in manifest["files"].items()}
     parsed = _read_corpus(corpus, report, max_bytes, known=known, progress=progress)
     winners, report.duplicates = deduplicate(parsed, corpus)
     ix = whoosh_index.open_dir(str(live))
-    with ix.searcher() as searcher:
-        indexed = {f["id"]: f["digest"] for f in searcher.all_stored_fields()}
+    indexed: dict[str, str] = manifest["docs"]  # what the live build holds: id -> digest
     changed = {i: w for i, w in winners.items() if indexed.get(i) != w.digest}
     removed = set(indexed) - set(winners)
     report.added = sum(1 for i in changed if i not in indexed)
