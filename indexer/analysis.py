@@ -365,6 +365,7 @@ class SynonymFilter(Filter):
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         table, longest = synonym_table()
+        ends = _synonym_ends()
         window: list[tuple[int, str, int, int]] = []  # (pos, text, startchar, endchar)
         count = 0
         for t in tokens:
@@ -378,7 +379,10 @@ class SynonymFilter(Filter):
                 window[-1] = entry
             else:
                 window.append(entry)
-                del window[:-longest]
+                if len(window) > longest:
+                    del window[0]
+            if entry[1] not in ends:  # most tokens end no term of the table
+                continue
             for size in range(1, len(window) + 1):
                 marks = table.get(tuple(w[1] for w in window[-size:]))
                 for mark in marks or ():
@@ -414,6 +418,12 @@ def synonym_table() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
                 marks.append(mark)
     longest = max((len(k) for k in table), default=1)
     return {k: tuple(v) for k, v in table.items()}, longest
+
+
+@lru_cache(maxsize=1)
+def _synonym_ends() -> frozenset[str]:
+    """The last token of every term of the synonym table."""
+    return frozenset(key[-1] for key in synonym_table()[0])
 
 
 # ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ returns superseded segments in every Whoosh fork after 2.7.4).
 from __future__ import annotations
 
 import bisect
+import heapq
 import datetime as dt
 import json
 import os
@@ -257,8 +258,12 @@ class Index:
 
     def search(self, query: str = "", filters: dict[str, Iterable[str]] | None = None,
                sort: str = "pertinence", page: int = 1, per_page: int = 10,
-               as_of: dt.date | None = None, prefix: bool = True) -> SearchPage:
-        """Search offers; facets are disjunctive within a facet and conjunctive across them."""
+               as_of: dt.date | None = None, prefix: bool = False) -> SearchPage:
+        """Search offers; facets are disjunctive within a facet and conjunctive across them.
+
+        ``prefix=True`` also matches words that start with the last word, for suggestions
+        while typing ("educ" -> éducateur, éducatrice...); a submitted search leaves it off.
+        """
         started = time.perf_counter()
         query = _clean_query(query)
         if sort not in SORTS:
@@ -281,7 +286,8 @@ class Index:
         prefix_last = prefix and typing_last
 
         suggestion = self._suggest(clauses, snap)
-        whoosh_query, base, fallback = self._resolve(snap, clauses, prefix_last)
+        whoosh_query, scores, fallback = self._resolve(snap, clauses, prefix_last)
+        base = set(scores)
 
         filter_sets = {name: self._filter_docs(name, values, columns, as_of)
                        for name, values in selected.items()}
@@ -290,8 +296,8 @@ class Index:
             final &= docs
         facets = self._facets(base, filter_sets, selected, columns, as_of)
 
-        ordered = self._order(searcher, whoosh_query, final, sort, columns, as_of,
-                              limit=page * per_page)
+        ordered = self._order(scores, final, sort, columns, as_of, limit=page * per_page,
+                              by_score=whoosh_query is not None)
         window = ordered[(page - 1) * per_page: page * per_page]
         highlight_terms = _highlight_terms(whoosh_query)
         docnums = [docnum for docnum, _ in window]
@@ -308,30 +314,39 @@ class Index:
         )
 
     def _resolve(self, snap: _Snapshot, clauses: list[Clause], prefix_last: bool):
-        """The query that answers: as typed (all words), else any of the words ("or"), else
-        the closest spellings in the index ("fuzzy"). -> (query, matching docs, fallback)"""
+        """The query that answers, with every matching offer's score.
+
+        As typed (all the words); else, when a word is unknown to the index but close to
+        one it knows, the corrected words ("fuzzy": a typo is fixed before any word is
+        dropped); else any of the words ("or"); else any of the corrected words ("fuzzy").
+        -> (query, {docnum: score}, fallback)
+        """
         builder = self._builder(snap)
         columns = snap.columns()
         strict = builder.build(clauses, prefix_last=prefix_last)
-        base = self._matching(snap.searcher, strict, columns)
-        if strict is None or base:
-            return strict, base, None
-        attempts = [("or", builder.build(clauses, mode="or", prefix_last=prefix_last))]
+        scores = self._matching(snap.searcher, strict, columns)
+        if strict is None or scores:
+            return strict, scores, None
         corrected = self._corrected_clauses(clauses, snap)
-        if corrected != clauses:
-            attempts += [("fuzzy", builder.build(corrected)),
-                         ("fuzzy", builder.build(corrected, mode="or"))]
+        typo = corrected != clauses
+        attempts = [("fuzzy", builder.build(corrected))] if typo else []
+        attempts.append(("or", builder.build(clauses, mode="or", prefix_last=prefix_last)))
+        if typo:
+            attempts.append(("fuzzy", builder.build(corrected, mode="or")))
         for mode, candidate in attempts:
-            found = self._matching(snap.searcher, candidate, columns) if candidate else set()
+            found = self._matching(snap.searcher, candidate, columns) if candidate else {}
             if found:
                 return candidate, found, mode
-        return strict, base, None
+        return strict, scores, None
 
     @staticmethod
-    def _matching(searcher, whoosh_query, columns: _Columns) -> set[int]:
+    def _matching(searcher, whoosh_query, columns: _Columns) -> dict[int, float]:
+        """Every matching offer with its BM25F score, in one evaluation of the query (the
+        set feeds the facets, the scores the ranking)."""
         if whoosh_query is None:
-            return set(columns.live_docs)
-        return set(searcher.docs_for_query(whoosh_query))
+            return dict.fromkeys(columns.live_docs, 0.0)
+        results = searcher.search(whoosh_query, limit=None)
+        return {docnum: score for score, docnum in results.top_n}
 
     def _corrected_clauses(self, clauses: list[Clause], snap: _Snapshot) -> list[Clause]:
         out = []
@@ -390,8 +405,10 @@ class Index:
             facets[name] = [FacetValue(v, counts[v], v in chosen) for v in order]
         return facets
 
-    def _order(self, searcher, whoosh_query, docs: set[int], sort: str, columns: _Columns,
-               as_of: dt.date, limit: int) -> list[tuple[int, float]]:
+    @staticmethod
+    def _order(scores: dict[int, float], docs: set[int], sort: str, columns: _Columns,
+               as_of: dt.date, limit: int, by_score: bool) -> list[tuple[int, float]]:
+        """The first ``limit`` offers of ``docs`` in the order asked for."""
         posted = columns.values["posted"]
         deadline = columns.values["deadline"]
         today = as_of.toordinal()
@@ -399,21 +416,17 @@ class Index:
         def closed(d: int) -> int:
             return 1 if 0 < deadline[d] < today else 0
 
-        if not docs:
-            return []
-        if sort == "pertinence" and whoosh_query is not None:
-            # Twice the window, so that ties at its edge can still be reordered.
-            results = searcher.search(whoosh_query, limit=min(len(docs), 2 * limit), filter=docs)
-            scored = [(hit.docnum, hit.score) for hit in results]
+        if sort == "pertinence" and by_score:
             # At equal relevance: open offers first, then the newest.
-            scored.sort(key=lambda p: (-round(p[1], 6), closed(p[0]), -posted[p[0]], p[0]))
-            return scored[:limit]
-        if sort == "cloture":
+            key = lambda d: (-round(scores[d], 6), closed(d), -posted[d], d)
+        elif sort == "cloture":
             key = lambda d: (closed(d), deadline[d] == 0,
                              deadline[d] if not closed(d) else -deadline[d], d)
-        else:  # "date", and browsing without a query: open first, newest first
-            key = (lambda d: (-posted[d], d)) if sort == "date" else (lambda d: (closed(d), -posted[d], d))
-        return [(d, 0.0) for d in sorted(docs, key=key)[:limit]]
+        elif sort == "date":
+            key = lambda d: (-posted[d], d)
+        else:  # browsing without a query: open first, newest first
+            key = lambda d: (closed(d), -posted[d], d)
+        return [(d, scores.get(d, 0.0)) for d in heapq.nsmallest(limit, docs, key=key)]
 
     def _hit(self, searcher, docnum: int, score: float, as_of: dt.date,
              title_spans: list[tuple[int, int]] = (), body_spans: list[tuple[int, int]] = ()) -> Hit:
@@ -462,7 +475,7 @@ class Index:
                 return found[0]
         return None
 
-    def highlight(self, reference: str, query: str, prefix: bool = True) -> OfferHighlight | None:
+    def highlight(self, reference: str, query: str, prefix: bool = False) -> OfferHighlight | None:
         """An offer's title and sections, escaped, with the words ``query`` matches marked.
 
         The words are those the search itself matches (stems, synonyms, prefix and typo

@@ -184,7 +184,7 @@ def api_suggest():
     suggestions = []
     if len(q) >= SUGGEST_MIN_CHARS:
         try:
-            page = get_index().search(q, per_page=5, as_of=today())
+            page = get_index().search(q, per_page=5, as_of=today(), prefix=True)
         except QueryError:  # half-typed syntax (an open quote...) is not an error yet
             page = None
         if page is not None:
