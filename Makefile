@@ -54,4 +54,4 @@ bench-100k: $(VENV)/.installed-test
 .PHONY: load
 load: $(VENV)/.installed-test
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 2; }
-	$(BIN)/python bench/load.py --offers 2000 --seconds 30 --update BENCHMARKS.md
+	$(BIN)/python bench/load.py --offers 1000 --seconds 30 --update BENCHMARKS.md
