@@ -8,10 +8,10 @@ from typing import Callable
 from xml.etree import ElementTree as ET
 
 from indexer.results import Hit, SearchPage
+from indexer.search import NOUMEA
 from searchweb import frdates
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-NOUMEA = dt.timezone(dt.timedelta(hours=11))
 
 # XML 1.0 cannot carry most control characters, even escaped; an offer file could.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
