@@ -37,7 +37,7 @@ from indexer.schema import make_schema, offer_to_document
 
 DEFAULT_MAX_BYTES = 2_000_000
 MANIFEST = "manifest.json"
-MANIFEST_VERSION = 2  # an incremental build over an older manifest falls back to a full one
+MANIFEST_VERSION = 3  # an incremental build over an older manifest falls back to a full one
 VOCABULARY = "vocabulary.json"
 PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
 MULTIPROCESS_MIN_DOCS = 2000
@@ -85,9 +85,19 @@ class BuildReport:
 
 
 @dataclass(frozen=True)
-class _Parsed:
-    offer: Offer
+class _Entry:
+    """One usable corpus file: what deduplication needs, and the offer once it is parsed
+    (an unchanged file of an incremental build is not parsed again)."""
+
+    source: str
     digest: str
+    doc_id: str
+    rank: tuple  # higher wins among files of the same reference (see _rank)
+    offer: Offer | None = None
+
+    @classmethod
+    def of(cls, offer: Offer, digest: str, corpus: Path) -> "_Entry":
+        return cls(offer.source, digest, stable_id(offer, corpus), _rank(offer), offer)
 
 
 def file_digest(path: Path) -> str:
@@ -108,31 +118,30 @@ def _completeness(offer: Offer) -> int:
     return sum(1 for value in filled if value) + len(offer.sections)
 
 
-def _winner_key(item: _Parsed):
-    offer = item.offer
+def _rank(offer: Offer) -> tuple[int, int, int, int]:
+    """The most recent (deposit date, then deadline), then most complete version wins."""
     return (
         offer.posted.toordinal() if offer.posted else 0,
         offer.deadline.toordinal() if offer.deadline else 0,
         _completeness(offer),
         len(offer.text),
-        offer.source,
     )
 
 
-def deduplicate(parsed: Iterable[_Parsed], corpus: Path) -> tuple[dict[str, _Parsed], list[str]]:
+def deduplicate(entries: Iterable[_Entry]) -> tuple[dict[str, _Entry], list[str]]:
     """One offer per id: the most recent, then most complete version wins."""
-    groups: dict[str, list[_Parsed]] = defaultdict(list)
-    for item in parsed:
-        groups[stable_id(item.offer, corpus)].append(item)
-    winners: dict[str, _Parsed] = {}
+    groups: dict[str, list[_Entry]] = defaultdict(list)
+    for entry in entries:
+        groups[entry.doc_id].append(entry)
+    winners: dict[str, _Entry] = {}
     messages: list[str] = []
     for doc_id, items in sorted(groups.items()):
-        items.sort(key=_winner_key, reverse=True)
+        items.sort(key=lambda e: (e.rank, e.source), reverse=True)
         winners[doc_id] = items[0]
         if len(items) > 1:
-            losers = ", ".join(i.offer.source for i in items[1:])
+            losers = ", ".join(i.source for i in items[1:])
             messages.append(
-                f"référence {doc_id} en double : {items[0].offer.source} retenu, {losers} écarté"
+                f"référence {doc_id} en double : {items[0].source} retenu, {losers} écarté"
             )
     return winners, messages
 
@@ -262,34 +271,45 @@ def _parse_all(paths: list[Path], max_bytes: int, progress: Progress | None):
 
 
 def _read_corpus(corpus: Path, report: BuildReport, max_bytes: int,
-                 known: dict[str, tuple[str, dict]] | None = None,
-                 progress: Progress | None = None) -> list[_Parsed]:
-    """Parse every usable file; ``known`` maps source -> (digest, offer dict) to reuse."""
-    parsed: list[_Parsed] = []
+                 known: dict[str, list] | None = None,
+                 progress: Progress | None = None) -> list[_Entry]:
+    """Every usable file; ``known`` (source -> [digest, id, rank], from the live build's
+    manifest) spares parsing the files whose content has not changed."""
+    entries: list[_Entry] = []
     to_parse: list[Path] = []
     digests: dict[Path, str] = {}
-    for entry in iter_corpus(corpus):
-        if isinstance(entry, Skipped):
-            report.skipped.append(entry)
+    for path in iter_corpus(corpus):
+        if isinstance(path, Skipped):
+            report.skipped.append(path)
             continue
         try:
-            digest = file_digest(entry)
+            digest = file_digest(path)
         except OSError as exc:
-            report.skipped.append(Skipped(str(entry), f"fichier illisible ({exc.strerror or exc})"))
+            report.skipped.append(Skipped(str(path), f"fichier illisible ({exc.strerror or exc})"))
             continue
-        cached = known.get(str(entry)) if known else None
+        cached = known.get(str(path)) if known else None
         if cached and cached[0] == digest:
-            parsed.append(_Parsed(Offer.from_dict(cached[1]), digest))
+            entries.append(_Entry(str(path), digest, cached[1], tuple(cached[2])))
         else:
-            to_parse.append(entry)
-            digests[entry] = digest
+            to_parse.append(path)
+            digests[path] = digest
     for path, result in _parse_all(to_parse, max_bytes, progress):
         if isinstance(result, Skipped):
             report.skipped.append(result)
             continue
         report.warnings.extend(f"{path}: {w}" for w in result.warnings)
-        parsed.append(_Parsed(result, digests[path]))
-    return parsed
+        entries.append(_Entry.of(result, digests[path], corpus))
+    return entries
+
+
+def _words(offer: Offer) -> dict[str, str]:
+    """folded word -> its spelling in this offer: "L’Éducatrice" -> {"educatrice": "éducatrice"}."""
+    words: dict[str, str] = {}
+    for word in _WORD.findall(f"{offer.title}\n{offer.text}"):
+        word = word.replace("’", "'").split("'")[-1]
+        if len(word) >= 2:
+            words.setdefault(fold(word), word if word.isupper() else word.lower())
+    return words
 
 
 def _vocabulary(offers: Iterable[Offer]) -> dict[str, list]:
@@ -298,18 +318,23 @@ def _vocabulary(offers: Iterable[Offer]) -> dict[str, list]:
     Suggestions ("Vouliez-vous dire") come from here, so they show the accented original.
     """
     spellings: dict[str, Counter] = defaultdict(Counter)
-    df: Counter = Counter()
     for offer in offers:
-        seen = set()
-        for word in _WORD.findall(f"{offer.title}\n{offer.text}"):
-            word = word.replace("’", "'").split("'")[-1]
-            if len(word) < 2:
-                continue
-            folded = fold(word)
-            spellings[folded][word.lower() if not word.isupper() else word] += 1
-            seen.add(folded)
-        df.update(seen)
-    return {w: [spellings[w].most_common(1)[0][0], df[w]] for w in sorted(spellings)}
+        for folded, spelling in _words(offer).items():
+            spellings[folded][spelling] += 1
+    return {w: [c.most_common(1)[0][0], sum(c.values())] for w, c in sorted(spellings.items())}
+
+
+def _update_vocabulary(vocab: dict[str, list], gone: Iterable[Offer], new: Iterable[Offer]) -> None:
+    """Take the offers that left the index out of the document frequencies, add the new ones."""
+    for offer in gone:
+        for folded in _words(offer):
+            if folded in vocab:
+                vocab[folded][1] -= 1
+                if vocab[folded][1] <= 0:
+                    del vocab[folded]
+    for offer in new:
+        for folded, spelling in _words(offer).items():
+            vocab.setdefault(folded, [spelling, 0])[1] += 1
 
 
 def _write_json(path: Path, data) -> None:
@@ -320,7 +345,7 @@ def _write_json(path: Path, data) -> None:
 
 # -- building ----------------------------------------------------------------------------------
 
-def _verify(build: Path, expected: dict[str, _Parsed]) -> None:
+def _verify(build: Path, expected: dict[str, _Entry]) -> None:
     """Open the new build, count, read every stored offer, run canned queries."""
     ix = whoosh_index.open_dir(str(build))
     with ix.searcher() as searcher:
@@ -339,7 +364,7 @@ def _verify(build: Path, expected: dict[str, _Parsed]) -> None:
                 raise OffresError(f"vérification échouée : {doc_id} introuvable")
 
 
-def _apply(ix, additions: dict[str, _Parsed], deletions: Iterable[str] = (), *,
+def _apply(ix, additions: dict[str, _Entry], deletions: Iterable[str] = (), *,
            fresh: bool = False) -> None:
     """One all-or-nothing commit; a failed writer is cancelled so its lock is released."""
     # Whoosh's multiprocessing writer analyzes on both cores; it leaves one segment per
@@ -359,11 +384,13 @@ def _apply(ix, additions: dict[str, _Parsed], deletions: Iterable[str] = (), *,
         raise
 
 
-def _manifest(winners: dict[str, _Parsed], parsed: list[_Parsed]) -> dict:
+def _manifest(winners: dict[str, _Entry], entries: list[_Entry]) -> dict:
+    """What the next incremental build needs: each file's digest, id and rank, and what the
+    index holds (id -> digest). Offers themselves are in the index, not here."""
     return {
         "version": MANIFEST_VERSION,
-        "files": {p.offer.source: [p.digest, p.offer.to_dict()] for p in parsed},
-        "docs": {doc_id: item.digest for doc_id, item in sorted(winners.items())},
+        "files": {e.source: [e.digest, e.doc_id, list(e.rank)] for e in entries},
+        "docs": {doc_id: entry.digest for doc_id, entry in sorted(winners.items())},
     }
 
 
@@ -393,8 +420,8 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike = "index
 
 def _full_build(corpus: Path, root: Path, report: BuildReport, max_bytes: int,
                 progress: Progress | None) -> None:
-    parsed = _read_corpus(corpus, report, max_bytes, progress=progress)
-    winners, report.duplicates = deduplicate(parsed, corpus)
+    entries = _read_corpus(corpus, report, max_bytes, progress=progress)
+    winners, report.duplicates = deduplicate(entries)
     builds = root / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     build = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
@@ -402,8 +429,8 @@ def _full_build(corpus: Path, root: Path, report: BuildReport, max_bytes: int,
     try:
         ix = whoosh_index.create_in(str(build), make_schema())
         _apply(ix, winners, fresh=True)
-        _write_json(build / MANIFEST, _manifest(winners, parsed))
-        _write_json(build / VOCABULARY, _vocabulary(i.offer for i in winners.values()))
+        _write_json(build / MANIFEST, _manifest(winners, entries))
+        _write_json(build / VOCABULARY, _vocabulary(e.offer for e in winners.values()))
         _verify(build, winners)
         _fsync_tree(build)
     except BaseException:
@@ -426,13 +453,19 @@ def _read_manifest(build: Path) -> dict | None:
 def _update(corpus: Path, live: Path, manifest: dict, report: BuildReport, max_bytes: int,
             progress: Progress | None) -> None:
     """Re-read only added or changed files (by content hash) and commit the difference."""
-    known = {src: (digest, offer) for src, (digest, offer) in manifest["files"].items()}
-    parsed = _read_corpus(corpus, report, max_bytes, known=known, progress=progress)
-    winners, report.duplicates = deduplicate(parsed, corpus)
-    ix = whoosh_index.open_dir(str(live))
+    entries = _read_corpus(corpus, report, max_bytes, known=manifest["files"], progress=progress)
+    winners, report.duplicates = deduplicate(entries)
     indexed: dict[str, str] = manifest["docs"]  # what the live build holds: id -> digest
-    changed = {i: w for i, w in winners.items() if indexed.get(i) != w.digest}
+    changed = {i: e for i, e in winners.items() if indexed.get(i) != e.digest}
     removed = set(indexed) - set(winners)
+    for doc_id, entry in list(changed.items()):
+        if entry.offer is None:  # an unchanged file that now wins (its rival was removed)
+            try:
+                changed[doc_id] = _Entry.of(parse_offer(entry.source, max_bytes=max_bytes),
+                                            entry.digest, corpus)
+            except OfferFileError as exc:
+                report.skipped.append(Skipped(exc.path, exc.reason))
+                del changed[doc_id]
     report.added = sum(1 for i in changed if i not in indexed)
     report.updated = len(changed) - report.added
     report.removed = len(removed)
@@ -440,7 +473,14 @@ def _update(corpus: Path, live: Path, manifest: dict, report: BuildReport, max_b
     report.indexed = len(winners)
     report.build_dir = str(live)
     if changed or removed:
+        ix = whoosh_index.open_dir(str(live))
+        with ix.searcher() as searcher:
+            gone = [Offer.from_dict(json.loads(searcher.document(id=doc_id)["offer"]))
+                    for doc_id in (removed | (set(changed) & set(indexed)))
+                    if searcher.document_number(id=doc_id) is not None]
         _apply(ix, changed, removed)
-        _write_json(live / VOCABULARY, _vocabulary(i.offer for i in winners.values()))
-    _write_json(live / MANIFEST, _manifest(winners, parsed))
+        vocab = json.loads((live / VOCABULARY).read_text(encoding="utf-8"))
+        _update_vocabulary(vocab, gone, (e.offer for e in changed.values()))
+        _write_json(live / VOCABULARY, dict(sorted(vocab.items())))
+    _write_json(live / MANIFEST, _manifest(winners, entries))
     _fsync_tree(live)

@@ -300,3 +300,26 @@ def test_descriptors_and_memory_stay_flat(seed_index_dir):
             index.search(queries[n % len(queries)])
         assert abs(fds() - before_fds) <= 5
         assert rss_mb() - before_rss < 20
+
+
+def test_incremental_keeps_suggestions_and_duplicates_right(tmp_path, corpus_copy):
+    index_dir = tmp_path / "index"
+    write(corpus_copy / "dup-old.txt", offer_text("26-77", "Psychomotricien", extra="ancienne"))
+    newer = offer_text("26-77", "Psychomotricien", extra="nouvelle").replace(
+        "mardi 1 juillet 2025", "mardi 8 juillet 2025")
+    write(corpus_copy / "dup-new.txt", newer)
+    build_index(corpus_copy, index_dir)
+    with open_index(index_dir) as index:
+        assert "nouvelle" in index.get("26-77").text
+    # The winning file goes: the older, unchanged file takes its place.
+    (corpus_copy / "dup-new.txt").unlink()
+    write(corpus_copy / "new.txt", offer_text("26-78", "Ergothérapeute"))
+    report = build_index(corpus_copy, index_dir, incremental=True)
+    assert (report.added, report.updated, report.removed) == (1, 1, 0)
+    with open_index(index_dir) as index:
+        assert "ancienne" in index.get("26-77").text
+        assert index.search("ergotherapeutte").suggestion == "ergothérapeute"
+    (corpus_copy / "new.txt").unlink()
+    build_index(corpus_copy, index_dir, incremental=True)
+    with open_index(index_dir) as index:
+        assert index.search("ergotherapeutte").suggestion is None
