@@ -19,17 +19,20 @@ EXIT_OK, EXIT_WARNINGS, EXIT_FAILED = 0, 1, 2
 
 
 def _progress_printer(stream):
-    """A progress bar on a terminal, nothing otherwise (the report follows anyway)."""
-    if not stream.isatty():
-        return None
-
-    def show(done: int, total: int, path: str) -> None:
-        width = 30
-        filled = int(width * done / max(total, 1))
-        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done == total:
-            stream.write("\n")
-        stream.flush()
+    """A progress bar on a terminal; otherwise a plain line at every tenth of the files."""
+    if stream.isatty():
+        def show(done: int, total: int, path: str) -> None:
+            width = 30
+            filled = int(width * done / max(total, 1))
+            stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+            if done == total:
+                stream.write("\n")
+            stream.flush()
+    else:
+        def show(done: int, total: int, path: str) -> None:
+            step = max(total // 10, 1)
+            if done % step == 0 or done == total:
+                print(f"lecture des fichiers : {done}/{total}", file=stream, flush=True)
 
     return show
 
