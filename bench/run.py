@@ -25,6 +25,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -92,18 +93,63 @@ def dir_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
 
 
+def _tree_pss_kb(root: int) -> int:
+    """Proportional memory (PSS, kB) of a process and all its descendants, from /proc.
+
+    PSS rather than RSS: forked workers share their parent's pages, which RSS would count
+    once per process.
+    """
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, ()))
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                total += next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
+        except OSError:
+            pass
+    return total
+
+
 def run_child(kind: str, **params) -> dict:
-    """Run ``run.py _child kind`` in a fresh interpreter; its JSON result plus its peak RSS."""
+    """Run ``run.py _child kind`` in a fresh interpreter; its JSON result plus its peak RSS.
+
+    Two peaks: ``peak_rss_mb`` is the kernel's (wait4 ru_maxrss: the largest single process
+    of the tree), ``tree_pss_mb`` the sum of PSS over the child and its workers, sampled every
+    0.5 s (a parallel build holds several processes at once).
+    """
     cmd = [sys.executable, str(Path(__file__).resolve()), "_child", kind, json.dumps(params)]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    peak_tree = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_tree
+        while not stop.wait(0.5):
+            peak_tree = max(peak_tree, _tree_pss_kb(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     out = proc.stdout.read()
+    stop.set()
+    sampler.join()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError(f"child {kind} failed ({proc.returncode}): {out[-2000:]}")
     result = json.loads(out.strip().splitlines()[-1])
     result["peak_rss_mb"] = usage.ru_maxrss / 1024  # kilobytes on Linux
+    result["tree_pss_mb"] = peak_tree / 1024
     result["wall_s"] = time.perf_counter() - started
     return result
 
@@ -360,7 +406,13 @@ def machine() -> dict:
             return "absent"
 
     uname = platform.uname()
+    try:
+        head = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, text=True,
+                              capture_output=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        head = "?"
     return {
+        "git": head,
         "uname": f"{uname.system} {uname.release} {uname.machine}",
         "cpu": cpu, "cores": os.cpu_count(),
         "python": platform.python_version(),
@@ -391,6 +443,8 @@ def markdown(run: dict) -> str:
         "",
         f"Mesuré le {run['date']} avec `{run['command']}`.",
         "",
+        f"- Code : `{m.get('git', '?')}` au début du passage (l’arbre de travail est partagé : "
+        "un commit arrivé pendant le passage n’est pris que par les étapes suivantes)",
         f"- Machine : {m['uname']}, {m['cpu']}, {m['cores']} cœurs ; Python {m['python']}, "
         f"Whoosh {m['whoosh']}, Flask {m['flask']}, SQLite {m['sqlite']}",
         f"- Charge (load average 1/5/15 min) avant : {' / '.join(f'{x:.2f}' for x in run['load_before'])}, "
@@ -405,7 +459,7 @@ def markdown(run: dict) -> str:
         "",
         "### Construction",
         "",
-        "| offres | corpus | analyse seule | offres : durée | offres/s | pic RSS | taille /1000 | "
+        "| offres | corpus | analyse seule | offres : durée | offres/s | pic mémoire (somme PSS ; plus gros processus) | taille /1000 | "
         "FTS5 : durée | pic RSS | taille /1000 | whoosh : durée | pic RSS | taille /1000 |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -416,7 +470,8 @@ def markdown(run: dict) -> str:
         lines.append(
             f"| {_n(n)} | {_fmt(r['corpus_mb'])} Mo | {_fmt(r['parse']['seconds'])} s "
             f"| {_fmt(b['offres']['seconds'])} s | {_fmt(n / b['offres']['seconds'], 0)} "
-            f"| {_fmt(b['offres']['peak_rss_mb'], 0)} Mo | {_fmt(per_k('offres'), 2)} Mo "
+            f"| {_fmt(b['offres'].get('tree_pss_mb'), 0)} Mo ; {_fmt(b['offres']['peak_rss_mb'], 0)} Mo "
+            f"| {_fmt(per_k('offres'), 2)} Mo "
             f"| {_fmt(b['fts5']['seconds'])} s | {_fmt(b['fts5']['peak_rss_mb'], 0)} Mo | {_fmt(per_k('fts5'), 2)} Mo "
             f"| {_fmt(b['whoosh']['seconds'])} s | {_fmt(b['whoosh']['peak_rss_mb'], 0)} Mo "
             f"| {_fmt(per_k('whoosh'), 2)} Mo |"
@@ -424,7 +479,9 @@ def markdown(run: dict) -> str:
     lines += [
         "",
         "offres construit depuis les fichiers (analyse comprise) ; FTS5 et whoosh indexent les offres déjà "
-        "analysées (colonne « analyse seule », une fois pour les deux). Cible : ≥ 1 000 offres/s, pic ≤ 600 Mo.",
+        "analysées (colonne « analyse seule », une fois pour les deux). Cible : ≥ 1 000 offres/s, pic ≤ 600 Mo. "
+        "Pic mémoire d’offres : somme des PSS du processus de construction et de ses processus de travail "
+        "(échantillonnée toutes les 0,5 s), puis le `ru_maxrss` du plus gros processus ; pour les pairs, `ru_maxrss`.",
         "",
         "### Recherche complète (top 10 + facettes + 10 extraits), en ms",
         "",
