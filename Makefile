@@ -19,6 +19,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-test
+
 # Exit code 1 means "built, some files skipped": the page still serves.
 build: $(VENV)/.installed
 	$(BIN)/offres build corpus --index index || [ $$? -eq 1 ]
@@ -44,10 +48,10 @@ clean:
 
 # Benchmarks (issue 6): offres against SQLite FTS5 and plain Whoosh, results in BENCHMARKS.md.
 .PHONY: bench bench-100k
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py --sizes 1000,10000 --update BENCHMARKS.md
 
-bench-100k: $(VENV)/.installed-test
+bench-100k: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py --sizes 1000,10000,100000 --update BENCHMARKS.md
 
 # Load test (issue 5): wrk against the production server, a rebuild switched in mid-run.
