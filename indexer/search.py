@@ -159,14 +159,27 @@ class Index:
             self._forget(snap)
             snap = None
         if snap is None:
-            build = live_build(self.path)
-            if build is None:
-                raise IndexNotFoundError(f"aucun index dans {self.path}")
-            snap = _Snapshot(build, self._columns)
+            snap = self._open_snapshot()
             self._local.snapshot = snap
             with self._lock:
                 self._snapshots.add(snap)
         return snap
+
+    def _open_snapshot(self, attempts: int = 10) -> _Snapshot:
+        """A searcher on the live build. A commit or a switch can delete the files being
+        opened (Whoosh's open_dir does not retry); try again briefly, as its reader does."""
+        failures = 0
+        while True:
+            build = live_build(self.path)
+            if build is None:
+                raise IndexNotFoundError(f"aucun index dans {self.path}")
+            try:
+                return _Snapshot(build, self._columns)
+            except FileNotFoundError:
+                failures += 1
+                if failures == attempts:
+                    raise
+                time.sleep(0.05)
 
     def _forget(self, snap: _Snapshot) -> None:
         snap.close()
