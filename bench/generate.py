@@ -339,7 +339,7 @@ class Generator:
         family_words = family[4].split()
         sections = [
             ("Détails de l’offre", self._paragraph(rng, family_words, rng.randint(2, 5))),
-            ("Missions", f"Sous l'autorité du chef de service, le/la candidat(e) retenu(e) aura pour missions :\n"
+            ("Missions", "Sous l'autorité du chef de service, le/la candidat(e) retenu(e) aura pour missions :\n"
                          + self._bullets(rng, family_words, rng.randint(4, 10))),
         ]
         if rng.random() < 0.6:
