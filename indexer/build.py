@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
-from whoosh.query import Term
+from whoosh.query import Or, Term
 
 from indexer.analysis import fold
 from indexer.corpus import Skipped, iter_corpus
@@ -37,7 +37,7 @@ from indexer.schema import make_schema, offer_to_document
 
 DEFAULT_MAX_BYTES = 2_000_000
 MANIFEST = "manifest.json"
-MANIFEST_VERSION = 3  # an incremental build over an older manifest falls back to a full one
+MANIFEST_VERSION = 4  # an incremental build over an older manifest falls back to a full one
 VOCABULARY = "vocabulary.json"
 PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
 MULTIPROCESS_MIN_DOCS = 2000
@@ -94,10 +94,12 @@ class _Entry:
     doc_id: str
     rank: tuple  # higher wins among files of the same reference (see _rank)
     offer: Offer | None = None
+    stat: tuple[int, int] = (-1, -1)  # size and mtime (ns) when the digest was taken
 
     @classmethod
-    def of(cls, offer: Offer, digest: str, corpus: Path) -> "_Entry":
-        return cls(offer.source, digest, stable_id(offer, corpus), _rank(offer), offer)
+    def of(cls, offer: Offer, digest: str, corpus: Path,
+           stat: tuple[int, int] = (-1, -1)) -> "_Entry":
+        return cls(offer.source, digest, stable_id(offer, corpus), _rank(offer), offer, stat)
 
 
 def file_digest(path: Path) -> str:
@@ -273,32 +275,40 @@ def _parse_all(paths: list[Path], max_bytes: int, progress: Progress | None):
 def _read_corpus(corpus: Path, report: BuildReport, max_bytes: int,
                  known: dict[str, list] | None = None,
                  progress: Progress | None = None) -> list[_Entry]:
-    """Every usable file; ``known`` (source -> [digest, id, rank], from the live build's
-    manifest) spares parsing the files whose content has not changed."""
+    """Every usable file; ``known`` (source -> [digest, id, rank, size, mtime], from the live
+    build's manifest) spares parsing, or even reading, the files that have not changed."""
     entries: list[_Entry] = []
     to_parse: list[Path] = []
     digests: dict[Path, str] = {}
+    stats: dict[Path, tuple[int, int]] = {}
     for path in iter_corpus(corpus):
         if isinstance(path, Skipped):
             report.skipped.append(path)
             continue
         try:
-            digest = file_digest(path)
+            stat = path.stat()
+            cached = known.get(str(path)) if known else None
+            # Same size and modification time as at the last build: same content, unread.
+            if cached and cached[3:5] == [stat.st_size, stat.st_mtime_ns]:
+                digest = cached[0]
+            else:
+                digest = file_digest(path)
         except OSError as exc:
             report.skipped.append(Skipped(str(path), f"fichier illisible ({exc.strerror or exc})"))
             continue
-        cached = known.get(str(path)) if known else None
         if cached and cached[0] == digest:
-            entries.append(_Entry(str(path), digest, cached[1], tuple(cached[2])))
+            entries.append(_Entry(str(path), digest, cached[1], tuple(cached[2]),
+                                  stat=(stat.st_size, stat.st_mtime_ns)))
         else:
             to_parse.append(path)
             digests[path] = digest
+            stats[path] = (stat.st_size, stat.st_mtime_ns)
     for path, result in _parse_all(to_parse, max_bytes, progress):
         if isinstance(result, Skipped):
             report.skipped.append(result)
             continue
         report.warnings.extend(f"{path}: {w}" for w in result.warnings)
-        entries.append(_Entry.of(result, digests[path], corpus))
+        entries.append(_Entry.of(result, digests[path], corpus, stats[path]))
     return entries
 
 
@@ -372,11 +382,12 @@ def _apply(ix, additions: dict[str, _Entry], deletions: Iterable[str] = (), *,
     big = fresh and len(additions) >= MULTIPROCESS_MIN_DOCS and (os.cpu_count() or 1) > 1
     writer = ix.writer(procs=2, multisegment=True) if big else ix.writer()
     try:
-        for doc_id in deletions:
-            writer.delete_by_term("id", doc_id)
-        add = writer.add_document if fresh else writer.update_document
+        # Old versions go in one query: update_document would open a reader per document.
+        replaced = [Term("id", doc_id) for doc_id in [*deletions, *additions]] if not fresh else []
+        if replaced:
+            writer.delete_by_query(Or(replaced))
         for doc_id, item in additions.items():
-            add(**offer_to_document(item.offer, doc_id, item.digest))
+            writer.add_document(**offer_to_document(item.offer, doc_id, item.digest))
         writer.commit()
     except BaseException:
         with contextlib.suppress(Exception):
@@ -385,11 +396,11 @@ def _apply(ix, additions: dict[str, _Entry], deletions: Iterable[str] = (), *,
 
 
 def _manifest(winners: dict[str, _Entry], entries: list[_Entry]) -> dict:
-    """What the next incremental build needs: each file's digest, id and rank, and what the
-    index holds (id -> digest). Offers themselves are in the index, not here."""
+    """What the next incremental build needs: each file's digest, id, rank, size and mtime,
+    and what the index holds (id -> digest). Offers themselves are in the index, not here."""
     return {
         "version": MANIFEST_VERSION,
-        "files": {e.source: [e.digest, e.doc_id, list(e.rank)] for e in entries},
+        "files": {e.source: [e.digest, e.doc_id, list(e.rank), *e.stat] for e in entries},
         "docs": {doc_id: entry.digest for doc_id, entry in sorted(winners.items())},
     }
 
@@ -462,7 +473,7 @@ def _update(corpus: Path, live: Path, manifest: dict, report: BuildReport, max_b
         if entry.offer is None:  # an unchanged file that now wins (its rival was removed)
             try:
                 changed[doc_id] = _Entry.of(parse_offer(entry.source, max_bytes=max_bytes),
-                                            entry.digest, corpus)
+                                            entry.digest, corpus, entry.stat)
             except OfferFileError as exc:
                 report.skipped.append(Skipped(exc.path, exc.reason))
                 del changed[doc_id]
