@@ -72,13 +72,14 @@ class _Columns:
         if name not in ("status", "posted"):
             return self.values[name]
         today = as_of.toordinal()
-        if self._dated is None or self._dated[0] != today:
+        dated = self._dated  # read once: the columns are shared between threads
+        if dated is None or dated[0] != today:
             status = [STATUS_CLOSED if 0 < d < today else STATUS_OPEN
                       for d in self.values["deadline"]]
             posted = [None if not p else "7" if today - p <= 7 else "30" if today - p <= 30
                       else "old" for p in self.values["posted"]]
-            self._dated = (today, {"status": status, "posted": posted})
-        return self._dated[1][name]
+            dated = self._dated = (today, {"status": status, "posted": posted})
+        return dated[1][name]
 
 
 # Deposit-date buckets are cumulative for the user ("30 derniers jours" includes the last 7);
