@@ -636,8 +636,16 @@ def snippet(text: str, spans: list[tuple[int, int]], size: int = SNIPPET_CHARS,
     if not candidates:
         start = body_start if body_start < len(text) else 0
     else:
-        best = max(range(len(candidates)), key=lambda i: (
-            sum(1 for s, e in candidates[i:] if e <= candidates[i][0] + size), -i))
+        # The earliest window holding the most matches (two pointers: linear in matches,
+        # which a long offer can have by the thousand).
+        best, best_count, last = 0, 0, 0
+        for first in range(len(candidates)):
+            last = max(last, first)
+            while (last + 1 < len(candidates)
+                   and candidates[last + 1][1] <= candidates[first][0] + size):
+                last += 1
+            if last - first + 1 > best_count:
+                best, best_count = first, last - first + 1
         start = max(0, candidates[best][0] - size // 4)
         space = text.rfind(" ", 0, start)
         start = 0 if start == 0 or space < start - 30 else space + 1
