@@ -111,10 +111,11 @@ def cmd_show(args) -> int:
 def cmd_serve(args) -> int:
     import waitress
 
-    from searchweb import create_app
+    from searchweb import create_app, warm_up
 
     open_index(args.index).close()  # fail early, with the CLI's message, when nothing is built
     app = create_app({"INDEX_DIR": args.index, "RATELIMIT_PER_MINUTE": args.rate_limit})
+    warm_up(app)
     print(f"offres : http://{args.host}:{args.port}/", flush=True)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="offres")
     return EXIT_OK

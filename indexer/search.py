@@ -200,6 +200,14 @@ class Index:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def warm(self) -> None:
+        """Read what every search needs (facet columns, vocabulary, synonym table) now
+        rather than during the first user's search; `offres serve` calls it at start."""
+        snap = self._snapshot()
+        snap.columns()
+        self._vocabulary(snap)
+        self._builder(snap)
+
     @property
     def schema(self):
         return self._snapshot().ix.schema

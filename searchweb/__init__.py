@@ -108,6 +108,12 @@ def get_index() -> Index:
     return current_app.extensions["offres_index"].get()
 
 
+def warm_up(app: Flask) -> None:
+    """Open the index and read what every search needs before the first request."""
+    with app.app_context():
+        get_index().warm()
+
+
 def today() -> dt.date:
     """'Today' for deadlines: the configured AS_OF, else the date in Nouméa."""
     value = current_app.config.get("AS_OF")

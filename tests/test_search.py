@@ -199,3 +199,16 @@ def test_an_offer_with_thousands_of_matches_gets_a_snippet(tmp_path):
     with open_index(tmp_path / "index") as index:
         hit = index.search("social").hits[0]
     assert hit.snippet.count('<mark class="match">social</mark>') >= 5
+
+
+def test_warm_reads_ahead_and_changes_no_answer(seed_index_dir):
+    from indexer import open_index
+
+    def answer(index):
+        data = index.search("educatrice", as_of=AS_OF).to_dict()
+        del data["elapsed_ms"]
+        return data
+
+    with open_index(seed_index_dir) as cold, open_index(seed_index_dir) as warm:
+        warm.warm()
+        assert answer(warm) == answer(cold)
