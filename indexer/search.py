@@ -44,6 +44,7 @@ POSTED_BUCKETS = ("7 derniers jours", "30 derniers jours", "plus ancien")
 FACETS = FACET_FIELDS + ("status", "posted")
 _FIXED_ORDER = {"status": (STATUS_OPEN, STATUS_CLOSED), "posted": POSTED_BUCKETS}
 SNIPPET_CHARS = 220
+MAX_REMEMBERED_CORRECTIONS = 10_000
 
 
 def today_in_noumea() -> dt.date:
@@ -89,6 +90,21 @@ _POSTED_MEMBERS = {
     "30 derniers jours": {"7", "30"},
     "plus ancien": {"old"},
 }
+
+
+class _Vocabulary:
+    """The build's words (folded -> [original spelling, document frequency]), indexed for
+    typo correction (by first letter) and prefix expansion (sorted), with the corrections
+    already computed."""
+
+    def __init__(self, key: tuple[Path, float], words: dict[str, list]) -> None:
+        self.key = key
+        self.words = words
+        self.sorted_words = sorted(words)
+        self.by_first: dict[str, list[str]] = {}
+        for word in self.sorted_words:
+            self.by_first.setdefault(word[:1], []).append(word)
+        self.corrections: dict[str, str | None] = {}
 
 
 class _Snapshot:
@@ -142,7 +158,7 @@ class Index:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._snapshots: set[_Snapshot] = set()
-        self._vocab_cache: tuple[Path, float, dict, dict] | None = None
+        self._vocab_cache: _Vocabulary | None = None
         self._synonyms: dict[str, list[str]] | None = None
         self._columns = _SharedColumns()
 
@@ -217,40 +233,44 @@ class Index:
 
     # -- vocabulary (suggestions, typo tolerance, prefix) ------------------------------------
 
-    def _vocabulary(self, snap: _Snapshot) -> tuple[dict, dict]:
+    def _vocabulary(self, snap: _Snapshot) -> "_Vocabulary":
         path = snap.build / VOCABULARY
         mtime = path.stat().st_mtime if path.exists() else 0.0
         cached = self._vocab_cache
-        if cached is None or cached[0] != snap.build or cached[1] != mtime:
-            vocab = json.loads(path.read_text(encoding="utf-8")) if mtime else {}
-            by_first: dict[str, list[str]] = {}
-            for word in vocab:
-                by_first.setdefault(word[:1], []).append(word)
-            cached = (snap.build, mtime, vocab, {"sorted": sorted(vocab), **by_first})
-            self._vocab_cache = cached
-        return cached[2], cached[3]
+        if cached is None or cached.key != (snap.build, mtime):
+            words = json.loads(path.read_text(encoding="utf-8")) if mtime else {}
+            cached = self._vocab_cache = _Vocabulary((snap.build, mtime), words)
+        return cached
 
     def _correct(self, word: str, snap: _Snapshot) -> str | None:
-        """The closest indexed word (folded) within the typo budget, most frequent first."""
-        vocab, buckets = self._vocabulary(snap)
+        """The closest indexed word (folded) within the typo budget, most frequent first.
+
+        Remembered per vocabulary: a failed search asks for the same word twice (for the
+        suggestion and for the fuzzy fallback), and each answer scans a part of the vocabulary.
+        """
+        vocab = self._vocabulary(snap)
         folded = fold(word)
+        if folded in vocab.corrections:
+            return vocab.corrections[folded]
         limit = max_edits(folded)
-        if not limit or folded in vocab:
-            return None
         best: tuple[int, int, str] | None = None
-        for candidate in buckets.get(folded[:1], ()):
-            if abs(len(candidate) - len(folded)) > limit:
-                continue
-            distance = edit_distance(folded, candidate, limit)
-            if distance <= limit:
-                key = (distance, -vocab[candidate][1], candidate)
-                if best is None or key < best:
-                    best = key
-        return best[2] if best else None
+        if limit and folded not in vocab.words:
+            for candidate in vocab.by_first.get(folded[:1], ()):
+                if abs(len(candidate) - len(folded)) > limit:
+                    continue
+                distance = edit_distance(folded, candidate, limit)
+                if distance <= limit:
+                    key = (distance, -vocab.words[candidate][1], candidate)
+                    if best is None or key < best:
+                        best = key
+        if len(vocab.corrections) >= MAX_REMEMBERED_CORRECTIONS:
+            vocab.corrections.clear()
+        vocab.corrections[folded] = best[2] if best else None
+        return vocab.corrections[folded]
 
     def _expand_prefix(self, snap: _Snapshot):
-        vocab, buckets = self._vocabulary(snap)
-        words = buckets["sorted"]
+        vocab = self._vocabulary(snap)
+        words = vocab.sorted_words
 
         def expand(prefix: str) -> list[str]:
             start = bisect.bisect_left(words, prefix)
@@ -259,7 +279,7 @@ class Index:
                 if not word.startswith(prefix):
                     break
                 found.append(word)
-            found.sort(key=lambda w: -vocab[w][1])
+            found.sort(key=lambda w: -vocab.words[w][1])
             return found
 
         return expand
@@ -380,7 +400,7 @@ class Index:
 
     def _suggest(self, clauses: list[Clause], snap: _Snapshot) -> str | None:
         """'travailleur socail' -> 'travailleur social', in the corpus's own accented spelling."""
-        vocab, _ = self._vocabulary(snap)
+        vocab = self._vocabulary(snap).words
         words, changed = [], False
         for clause in clauses:
             if clause.phrase or clause.negate or clause.fields == ("refs",) or " " in clause.text:
