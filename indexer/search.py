@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -30,6 +30,7 @@ from indexer.offer import Offer
 from indexer.query import Clause, QueryBuilder, parse_user_query
 from indexer.results import FacetValue, Hit, OfferHighlight, SearchPage
 from indexer.schema import FACET_FIELDS, body_text, reference_keys
+from indexer.scoring import TermScores, term_values
 from indexer.synonyms import synonym_key
 from indexer.textdistance import edit_distance, max_edits
 
@@ -63,6 +64,24 @@ class _Columns:
     values: dict[str, list]
     live_docs: list[int]
     _dated: tuple[int, dict[str, list]] | None = None
+    _orders: dict[str, list[int]] = field(default_factory=dict)
+
+    def order(self, name: str) -> list[int]:
+        """Live documents in a fixed order, computed once per index generation:
+        "posted" newest first; "deadline" by deadline, those without one last; "closed"
+        (documents with a deadline) latest deadline first. Ties by document number."""
+        found = self._orders.get(name)
+        if found is None:
+            posted, deadline = self.values["posted"], self.values["deadline"]
+            if name == "posted":
+                found = sorted(self.live_docs, key=lambda d: (-posted[d], d))
+            elif name == "deadline":
+                found = sorted(self.live_docs, key=lambda d: (deadline[d] == 0, deadline[d], d))
+            else:
+                found = sorted((d for d in self.live_docs if deadline[d]),
+                               key=lambda d: (-deadline[d], d))
+            self._orders[name] = found  # computed twice at worst, by two threads at once
+        return found
 
     def facet(self, name: str, as_of: dt.date) -> list:
         """doc number -> the document's value for a facet ('' or None when it has none).
@@ -114,6 +133,7 @@ class _Snapshot:
         self.build = build
         self.ix = whoosh_index.open_dir(str(build), readonly=True)
         self.searcher = self.ix.searcher()
+        self.generation = (build, self.searcher.reader().generation())
         self._shared = shared
         self._columns: _Columns | None = None
 
@@ -161,6 +181,7 @@ class Index:
         self._vocab_cache: _Vocabulary | None = None
         self._synonyms: dict[str, list[str]] | None = None
         self._columns = _SharedColumns()
+        self._term_scores = TermScores()
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -333,9 +354,9 @@ class Index:
 
         filter_sets = {name: self._filter_docs(name, values, columns, as_of)
                        for name, values in selected.items()}
-        final = set(base)
+        final = base
         for docs in filter_sets.values():
-            final &= docs
+            final = final & docs
         facets = self._facets(base, filter_sets, selected, columns, as_of)
 
         ordered = self._order(scores, final, sort, columns, as_of, limit=page * per_page,
@@ -366,7 +387,7 @@ class Index:
         builder = self._builder(snap)
         columns = snap.columns()
         strict = builder.build(clauses, prefix_last=prefix_last)
-        scores = self._matching(snap.searcher, strict, columns)
+        scores = self._matching(snap, strict, columns)
         if strict is None or scores:
             return strict, scores, None
         corrected = self._corrected_clauses(clauses, snap)
@@ -376,19 +397,18 @@ class Index:
         if typo:
             attempts.append(("fuzzy", builder.build(corrected, mode="or")))
         for mode, candidate in attempts:
-            found = self._matching(snap.searcher, candidate, columns) if candidate else {}
+            found = self._matching(snap, candidate, columns) if candidate else {}
             if found:
                 return candidate, found, mode
         return strict, scores, None
 
-    @staticmethod
-    def _matching(searcher, whoosh_query, columns: _Columns) -> dict[int, float]:
+    def _matching(self, snap: _Snapshot, whoosh_query, columns: _Columns) -> dict[int, float]:
         """Every matching offer with its BM25F score, in one evaluation of the query (the
-        set feeds the facets, the scores the ranking)."""
+        set feeds the facets, the scores the ranking). Read only: it may be a cached dict."""
         if whoosh_query is None:
             return dict.fromkeys(columns.live_docs, 0.0)
-        results = searcher.search(whoosh_query, limit=None)
-        return {docnum: score for score, docnum in results.top_n}
+        return self._term_scores.evaluate(snap.searcher, snap.generation, whoosh_query,
+                                          columns.live_docs)
 
     def _corrected_clauses(self, clauses: list[Clause], snap: _Snapshot) -> list[Clause]:
         out = []
@@ -450,25 +470,44 @@ class Index:
     @staticmethod
     def _order(scores: dict[int, float], docs: set[int], sort: str, columns: _Columns,
                as_of: dt.date, limit: int, by_score: bool) -> list[tuple[int, float]]:
-        """The first ``limit`` offers of ``docs`` in the order asked for."""
+        """The first ``limit`` offers of ``docs`` in the order asked for.
+
+        Relevance: the offers whose score could reach the first ``limit`` are picked with a
+        threshold before the full sort key is built. Dates: the offers are walked in an
+        order computed once per index generation, until ``limit`` are found.
+        """
         posted = columns.values["posted"]
         deadline = columns.values["deadline"]
         today = as_of.toordinal()
 
-        def closed(d: int) -> int:
-            return 1 if 0 < deadline[d] < today else 0
+        def is_open(d: int) -> bool:
+            return not 0 < deadline[d] < today
 
         if sort == "pertinence" and by_score:
             # At equal relevance: open offers first, then the newest.
-            key = lambda d: (-round(scores[d], 6), closed(d), -posted[d], d)
+            candidates = docs
+            if len(docs) > 2 * limit:
+                every = len(docs) == len(scores)  # no filter: docs is the set of scores
+                values = scores.values() if every else (s for d, s in scores.items() if d in docs)
+                floor = round(heapq.nlargest(limit, values)[-1], 6) - 1e-6
+                candidates = [d for d, s in scores.items() if s >= floor and (every or d in docs)]
+            key = lambda d: (-round(scores[d], 6), 0 if is_open(d) else 1, -posted[d], d)
+            ordered = heapq.nsmallest(limit, candidates, key=key)
         elif sort == "cloture":
-            key = lambda d: (closed(d), deadline[d] == 0,
-                             deadline[d] if not closed(d) else -deadline[d], d)
+            # Open offers by nearest deadline (those without one last), then closed ones,
+            # the most recently closed first.
+            ordered = _first(columns.order("deadline"), docs, limit, is_open)
+            if len(ordered) < limit:
+                ordered += _first(columns.order("closed"), docs, limit - len(ordered),
+                                  lambda d: not is_open(d))
         elif sort == "date":
-            key = lambda d: (-posted[d], d)
+            ordered = _first(columns.order("posted"), docs, limit)
         else:  # browsing without a query: open first, newest first
-            key = lambda d: (closed(d), -posted[d], d)
-        return [(d, scores.get(d, 0.0)) for d in heapq.nsmallest(limit, docs, key=key)]
+            by_posted = columns.order("posted")
+            ordered = _first(by_posted, docs, limit, is_open)
+            if len(ordered) < limit:
+                ordered += _first(by_posted, docs, limit - len(ordered), lambda d: not is_open(d))
+        return [(d, scores.get(d, 0.0)) for d in ordered]
 
     def _hit(self, searcher, docnum: int, score: float, as_of: dt.date,
              title_spans: list[tuple[int, int]] = (), body_spans: list[tuple[int, int]] = ()) -> Hit:
@@ -559,6 +598,19 @@ class Index:
         return [self._hit(searcher, hit.docnum, hit.score, as_of) for hit in results[:limit]]
 
 
+def _first(order: list[int], docs: set[int], limit: int, keep=None) -> list[int]:
+    """The first ``limit`` documents of ``order`` that are in ``docs`` (and pass ``keep``)."""
+    out: list[int] = []
+    if limit <= 0:
+        return out
+    for d in order:
+        if d in docs and (keep is None or keep(d)):
+            out.append(d)
+            if len(out) == limit:
+                break
+    return out
+
+
 def _clean_query(query: str | None) -> str:
     """Lone surrogates (from broken clients) must never reach a template or the JSON."""
     return (query or "").encode("utf-8", "replace").decode("utf-8").strip()
@@ -600,23 +652,18 @@ def match_spans(reader, field: str, terms, docnums) -> dict[int, list[tuple[int,
 
     The index stores character offsets (``chars=True``), so highlighting never re-analyzes
     the text (Whoosh's "pinpoint" idea, without a live Results object). Each term's postings
-    are walked once, in document order, for the whole page.
+    are read once for the whole page, only the blocks that hold one of its documents.
     """
     wanted = sorted(set(docnums))
     found: dict[int, set] = {d: set() for d in wanted}
+    fieldtype = reader.schema[field]
     for text in terms:
-        if (field, text) not in reader:
+        btext = fieldtype.to_bytes(text)
+        if (field, btext) not in reader:
             continue
-        matcher = reader.postings(field, text)
-        for docnum in wanted:
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == docnum:
-                found[docnum].update((s, e) for _, s, e in matcher.value_as("characters"))
+        for docnum, value in term_values(reader, field, btext, wanted).items():
+            found[docnum].update((s, e) for _, s, e in
+                                 fieldtype.format.decode_as("characters", value))
     return {d: _merge(spans) for d, spans in found.items()}
 
 

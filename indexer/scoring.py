@@ -1,0 +1,370 @@
+"""Query evaluation over per-term BM25F scores: the documents and scores Whoosh's matchers
+give for the queries `indexer.query` builds, computed with dict and set operations.
+
+Whoosh evaluates a query by stepping Python matcher objects posting by posting, which costs
+a few microseconds per matching document and term: hundreds of milliseconds for two common
+words in 100,000 offers. Here each term's postings are read once per index generation into
+``{docnum: score}`` (Whoosh's own BM25F formula, inputs and statistics, so the scores are
+the ones its matchers would compute), and the query tree is evaluated with dict and set
+operations that run in C. The term dicts are kept for the next searches, within a budget
+of postings.
+
+Only the node types the query builder produces are evaluated here (Term, And, Or, AndNot,
+Every, Phrase); any other node is handed to Whoosh, whose scores add up the same way.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from collections import OrderedDict
+from itertools import accumulate
+from operator import itemgetter
+
+from whoosh import formats
+from whoosh import query as Q
+from whoosh.matching import WrappingMatcher
+
+# At most this many cached postings (about 70 bytes each) per index generation.
+MAX_CACHED_POSTINGS = 1_500_000
+
+Scores = dict[int, float]
+
+
+def bm25(idf: float, tf: float, fl: float, avgfl: float, B: float, K1: float) -> float:
+    """Whoosh's `whoosh.scoring.bm25`, same operations in the same order (same floats)."""
+    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+
+class TermScores:
+    """Per index generation: each term's ``{docnum: BM25F score}``, shared between threads.
+
+    The dicts handed out are shared and must not be modified.
+    """
+
+    def __init__(self, max_postings: int = MAX_CACHED_POSTINGS) -> None:
+        self.max_postings = max_postings
+        self._lock = threading.Lock()
+        self._key: tuple | None = None
+        self._terms: OrderedDict[tuple[str, str], Scores] = OrderedDict()
+        self._size = 0
+        self._lengths: dict[str, list[int]] = {}
+        self._docs: list[int] = []
+
+    def _generation(self, key: tuple) -> None:
+        """Forget everything computed for another index generation (caller holds the lock)."""
+        if self._key != key:
+            self._key = key
+            self._terms.clear()
+            self._size = 0
+            self._lengths = {}
+            self._docs = []
+
+    def term(self, searcher, key: tuple, field: str, text: str) -> Scores:
+        """Every live document holding ``field:text``, with its BM25F score."""
+        return self._cached(key, ("scores", field, text),
+                            lambda: self._compute(searcher, key, field, text))
+
+    def positions(self, searcher, key: tuple, field: str, text: str) -> dict[int, frozenset]:
+        """Every live document holding ``field:text``, with the term's positions in it."""
+        return self._cached(key, ("positions", field, text),
+                            lambda: _positions(searcher, field, text))
+
+    def _cached(self, key: tuple, entry: tuple, compute):
+        with self._lock:
+            self._generation(key)
+            found = self._terms.get(entry)
+            if found is not None:
+                self._terms.move_to_end(entry)
+                return found
+        value = compute()
+        with self._lock:
+            if self._key == key and len(value) <= self.max_postings:
+                if entry not in self._terms:
+                    self._terms[entry] = value
+                    self._size += len(value)
+                while self._size > self.max_postings:
+                    _, dropped = self._terms.popitem(last=False)
+                    self._size -= len(dropped)
+        return value
+
+    def _compute(self, searcher, key: tuple, field: str, text: str) -> Scores:
+        schema = searcher.schema
+        if field not in schema:
+            return {}
+        try:
+            btext = schema[field].to_bytes(text)
+        except ValueError:
+            return {}
+        reader = searcher.reader()
+        if (field, btext) not in reader:
+            return {}
+        docs = self._doc_ints(reader, key)
+        ids: list[int] = []
+        weights: list[float] = []
+        for leaf, offset in reader.leaf_readers():
+            if (field, btext) in leaf:
+                _read_postings(leaf, field, btext, offset, ids, weights)
+        ids = [docs[d] for d in ids]  # one int object per docnum, shared by every term
+        if not schema[field].scorable:  # Whoosh's WeightScorer: the weight itself
+            return dict(zip(ids, weights))
+        weighting = searcher.weighting
+        B = weighting._field_B.get(field, weighting.B)
+        K1 = weighting.K1
+        idf = searcher.idf(field, text)
+        avgfl = searcher.avg_field_length(field) or 1
+        lengths = self._field_lengths(reader, key, field)
+        # bm25() inlined, with its constant parts hoisted: the same float operations.
+        k1_plus = K1 + 1
+        one_minus_b = 1 - B
+        return {d: idf * ((w * k1_plus) / (w + K1 * (one_minus_b + B * lengths[d] / avgfl)))
+                for d, w in zip(ids, weights)}
+
+    def _doc_ints(self, reader, key: tuple) -> list[int]:
+        with self._lock:
+            self._generation(key)
+            if not self._docs:
+                self._docs = list(range(reader.doc_count_all()))
+            return self._docs
+
+    def _field_lengths(self, reader, key: tuple, field: str) -> list[int]:
+        """doc number -> the field's length as Whoosh's scorer sees it (byte-encoded)."""
+        with self._lock:
+            self._generation(key)
+            lengths = self._lengths.get(field)
+        if lengths is None:
+            lengths = [reader.doc_field_length(d, field, 1)
+                       for d in range(reader.doc_count_all())]
+            with self._lock:
+                if self._key == key:
+                    self._lengths[field] = lengths
+        return lengths
+
+    def evaluate(self, searcher, key: tuple, query: Q.Query, live_docs: list[int]) -> Scores:
+        """Every document ``query`` matches, with the score Whoosh would give it.
+
+        The result may be one of the shared term dicts: do not modify it.
+        """
+        if isinstance(query, Q.Term):
+            scores = self.term(searcher, key, query.fieldname, query.text)
+            if query.boost != 1:
+                boost = query.boost
+                scores = {d: s * boost for d, s in scores.items()}
+            return scores
+        if isinstance(query, Q.Every) and query.fieldname in (None, "", "*"):
+            return dict.fromkeys(live_docs, float(query.boost))
+        if isinstance(query, Q.AndNot) and query.boost == 1:
+            positive = self.evaluate(searcher, key, query.a, live_docs)
+            negative = self.evaluate(searcher, key, query.b, live_docs)
+            return {d: s for d, s in positive.items() if d not in negative}
+        if isinstance(query, Q.Phrase) and query.slop == 1 and query.boost == 1 and query.words:
+            return self.phrase(searcher, key, query.fieldname, query.words)
+        if (type(query) in (Q.And, Q.Or) and query.boost == 1
+                and not getattr(query, "minmatch", 0) and not getattr(query, "scale", None)):
+            parts = [self.evaluate(searcher, key, sub, live_docs) for sub in query.subqueries]
+            if not parts:
+                return {}
+            return _intersect(parts) if type(query) is Q.And else _union(parts)
+        return whoosh_scores(searcher, query)
+
+    def phrase(self, searcher, key: tuple, field: str, words: list[str]) -> Scores:
+        """Documents holding ``words`` at consecutive positions in ``field``.
+
+        As Whoosh's Phrase (slop 1): the candidates are the documents holding every word,
+        scored by the sum of the words' scores; a candidate is kept when some position p has
+        word i at p + i.
+        """
+        parts = [self.term(searcher, key, field, word) for word in words]
+        if not all(parts):
+            return {}
+        candidates = _intersect(parts)
+        if len(words) == 1 or not candidates:
+            return candidates
+        positions = {word: self.positions(searcher, key, field, word) for word in set(words)}
+        first = positions[words[0]]
+        # Word i at p + i, i.e. p in (word i's positions - i): set operations run in C.
+        rest = [(positions[word], (-i).__add__) for i, word in enumerate(words) if i]
+        kept = {}
+        for d, score in candidates.items():
+            starts = first[d]
+            for found, shift in rest:
+                starts = starts.intersection(map(shift, found[d]))
+                if not starts:
+                    break
+            else:
+                kept[d] = score
+        return kept
+
+
+def _positions(searcher, field: str, text: str) -> dict[int, frozenset]:
+    """The positions of ``field:text`` in each live document holding it."""
+    fieldtype = searcher.schema[field]
+    btext = fieldtype.to_bytes(text)
+    raw: dict[int, bytes] = {}
+    for leaf, offset in searcher.reader().leaf_readers():
+        if (field, btext) not in leaf:
+            continue
+        matcher = leaf.postings(field, btext)
+        deleted = None
+        if isinstance(matcher, WrappingMatcher):  # FilterMatcher over the deleted documents
+            deleted = leaf.is_deleted
+            matcher = matcher.child
+        if all(hasattr(matcher, name) for name in
+               ("_read_ids", "_read_values", "_next_block", "_i", "_ids", "_values")):
+            while matcher.is_active():
+                if matcher._ids is None:
+                    matcher._read_ids()
+                if matcher._values is None:
+                    matcher._read_values()
+                i = matcher._i
+                raw.update(zip([d + offset for d in matcher._ids[i:]], matcher._values[i:]))
+                if deleted is not None:
+                    for d in matcher._ids[i:]:
+                        if deleted(d):
+                            del raw[d + offset]
+                matcher._next_block()
+        else:
+            while matcher.is_active():
+                if deleted is None or not deleted(matcher.id()):
+                    raw[matcher.id() + offset] = matcher.value()
+                matcher.next()
+    decode = _position_decoder(fieldtype.format)
+    return {d: frozenset(decode(value)) for d, value in raw.items()}
+
+
+def term_values(reader, field: str, btext: bytes, docnums: list[int]) -> dict[int, bytes]:
+    """The raw posting values of ``field:btext`` in each of ``docnums`` (sorted, live) that
+    holds the term. Blocks whose last document comes before the next wanted one are skipped
+    from their header, without unpickling them."""
+    found: dict[int, bytes] = {}
+    for leaf, offset in reader.leaf_readers():
+        if (field, btext) not in leaf:
+            continue
+        local = [d - offset for d in docnums if 0 <= d - offset < leaf.doc_count_all()]
+        if not local:
+            continue
+        wanted = set(local)
+        matcher = leaf.postings(field, btext)
+        if isinstance(matcher, WrappingMatcher):  # deleted documents are never wanted
+            matcher = matcher.child
+        if all(hasattr(matcher, name) for name in ("_read_ids", "_read_values", "_next_block",
+                                                   "_i", "_ids", "_values", "_maxid")):
+            last = local[-1]
+            position = 0  # index in ``local`` of the next wanted document
+            while matcher.is_active() and position < len(local):
+                if matcher._maxid < local[position]:
+                    matcher._next_block()
+                    continue
+                if matcher._ids is None:
+                    matcher._read_ids()
+                ids = matcher._ids
+                hits = [i for i in range(matcher._i, len(ids)) if ids[i] in wanted]
+                if hits:
+                    if matcher._values is None:
+                        matcher._read_values()
+                    for i in hits:
+                        found[ids[i] + offset] = matcher._values[i]
+                while position < len(local) and local[position] <= matcher._maxid:
+                    position += 1
+                if matcher._maxid >= last:
+                    break
+                matcher._next_block()
+        else:
+            for d in local:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < d:
+                    matcher.skip_to(d)
+                    if not matcher.is_active():
+                        break
+                if matcher.id() == d:
+                    found[d + offset] = matcher.value()
+    return found
+
+
+def _decode_character_positions(value: bytes) -> list[int]:
+    """`whoosh.formats.Characters.decode_positions` with the running sum in C."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(map(_FIRST, pickle.loads(value[4:]))))
+
+
+_FIRST = itemgetter(0)
+
+
+def _position_decoder(fmt):
+    if (type(fmt) is formats.Characters
+            and type(fmt).decode_positions is _CHARACTERS_DECODE_POSITIONS):
+        return _decode_character_positions
+    return lambda value: fmt.decode_as("positions", value)
+
+
+_CHARACTERS_DECODE_POSITIONS = formats.Characters.decode_positions
+
+
+def whoosh_scores(searcher, query: Q.Query) -> Scores:
+    """Whoosh's own evaluation: every match with its score."""
+    results = searcher.search(query, limit=None)
+    return {docnum: score for score, docnum in results.top_n}
+
+
+def _intersect(parts: list[Scores]) -> Scores:
+    if len(parts) == 1:
+        return parts[0]
+    ordered = sorted(parts, key=len)
+    common = ordered[0].keys() & ordered[1].keys()
+    for part in ordered[2:]:
+        common &= part.keys()
+    if len(parts) == 2:
+        a, b = parts
+        return {d: a[d] + b[d] for d in common}
+    return {d: sum(part[d] for part in parts) for d in common}
+
+
+def _union(parts: list[Scores]) -> Scores:
+    if len(parts) == 1:
+        return parts[0]
+    ordered = sorted(parts, key=len, reverse=True)
+    merged = dict(ordered[0])
+    get = merged.get
+    for part in ordered[1:]:
+        for d, s in part.items():
+            old = get(d)
+            merged[d] = s if old is None else old + s
+    return merged
+
+
+def _read_postings(leaf, field: str, btext: bytes, offset: int,
+                   ids: list[int], weights: list[float]) -> None:
+    """Append one segment's postings (global doc numbers) and weights, skipping deleted
+    documents. Whole blocks at a time when the matcher is Whoosh's block matcher."""
+    matcher = leaf.postings(field, btext)
+    deleted = None
+    if isinstance(matcher, WrappingMatcher):  # FilterMatcher over the deleted documents
+        deleted = leaf.is_deleted
+        matcher = matcher.child
+    block_reader = all(hasattr(matcher, name) for name in
+                       ("_read_ids", "_read_weights", "_next_block", "_i", "_ids", "_weights"))
+    start = len(ids)
+    if block_reader:
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            if matcher._weights is None:
+                matcher._read_weights()
+            i = matcher._i
+            ids.extend(matcher._ids[i:])
+            weights.extend(matcher._weights[i:])
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    if deleted is not None:
+        kept = [(d, w) for d, w in zip(ids[start:], weights[start:]) if not deleted(d)]
+        del ids[start:], weights[start:]
+        ids.extend(d for d, _ in kept)
+        weights.extend(w for _, w in kept)
+    if offset:
+        ids[start:] = [d + offset for d in ids[start:]]
