@@ -25,6 +25,8 @@ from whoosh import formats
 from whoosh import query as Q
 from whoosh.matching import WrappingMatcher
 
+from indexer.columns import read_field_lengths
+
 # At most this many cached postings (about 70 bytes each) per index generation.
 MAX_CACHED_POSTINGS = 1_500_000
 
@@ -133,8 +135,7 @@ class TermScores:
             self._generation(key)
             lengths = self._lengths.get(field)
         if lengths is None:
-            lengths = [reader.doc_field_length(d, field, 1)
-                       for d in range(reader.doc_count_all())]
+            lengths = read_field_lengths(reader, field)
             with self._lock:
                 if self._key == key:
                     self._lengths[field] = lengths

@@ -25,6 +25,7 @@ from whoosh import query as Q
 
 from indexer.analysis import fold, synonym_table
 from indexer.build import VOCABULARY, live_build
+from indexer.columns import read_column
 from indexer.errors import IndexNotFoundError, QueryError
 from indexer.offer import Offer
 from indexer.query import Clause, QueryBuilder, parse_user_query
@@ -159,9 +160,10 @@ class _SharedColumns:
         with self._lock:
             if self._key != key:
                 count = reader.doc_count_all()
-                values = {name: list(reader.column_reader(name))[:count]
+                values = {name: read_column(reader, name)
                           for name in FACET_FIELDS + ("posted", "deadline")}
-                live = [d for d in range(count) if not reader.is_deleted(d)]
+                live = ([d for d in range(count) if not reader.is_deleted(d)]
+                        if reader.has_deletions() else list(range(count)))
                 self._key, self._columns = key, _Columns(values, live)
             return self._columns
 

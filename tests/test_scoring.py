@@ -193,3 +193,17 @@ def test_search_pages_agree_with_whoosh_order(multi_segment_index):
             got = [round(h.score, 4) for h in page.hits]
             best = sorted((round(s, 4) for s in scores.values()), reverse=True)[:20]
             assert got == best, text
+
+
+def test_whole_columns_match_whooshs_per_document_readers(multi_segment_index):
+    from indexer.columns import read_column, read_field_lengths
+    from indexer.schema import FACET_FIELDS
+
+    with open_index(multi_segment_index) as index:
+        reader = index._snapshot().searcher.reader()
+        count = reader.doc_count_all()
+        for name in FACET_FIELDS + ("posted", "deadline"):
+            assert read_column(reader, name) == list(reader.column_reader(name))[:count], name
+        for field in ("title", "body", "employer_text", "place_text", "refs"):
+            assert read_field_lengths(reader, field) == [
+                reader.doc_field_length(d, field, 1) for d in range(count)], field
