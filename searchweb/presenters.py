@@ -164,11 +164,10 @@ _ID_UNSAFE = re.compile(r"[^a-z0-9]+")
 
 
 def _facet_group(name: str, page: SearchPage, state: SearchState, path: str) -> FacetGroup:
-    items = [
-        FacetItem(value.value, value.count, value.selected,
-                  state.toggled(name, value.value).url(path), f"f-{name}-{i}")
-        for i, value in enumerate(page.facets[name])
-    ]
+    values = page.facets[name]
+    urls = state.toggle_urls(name, [value.value for value in values], path)
+    items = [FacetItem(value.value, value.count, value.selected, url, f"f-{name}-{i}")
+             for i, (value, url) in enumerate(zip(values, urls))]
     # Selected values stay visible even when they rank beyond the cut.
     visible = items[:FACET_VISIBLE] + [i for i in items[FACET_VISIBLE:] if i.selected]
     more = [i for i in items[FACET_VISIBLE:] if not i.selected]

@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from searchweb import SECURITY_HEADERS, create_app, frdates
 from searchweb.ratelimit import RateLimiter
-from searchweb.state import SearchState
+from searchweb.state import FACET_ORDER, SearchState
 from web_helpers import (
     EDUCATEUR_OFFER, FIXTURE_OFFERS, WEB_AS_OF, XSS_IMG, XSS_OFFER, XSS_PAYLOADS, XSS_SCRIPT,
     build_web_index,
@@ -701,3 +701,20 @@ def test_deadline_status(deadline, label, kind):
 @pytest.mark.parametrize("total, text", [(0, "aucune offre"), (1, "1 offre"), (12345, "12\u202f345 offres")])
 def test_count_offers(total, text):
     assert frdates.count_offers(total) == text
+
+
+_facet_values = st.lists(st.sampled_from(["Province Sud", "Nouméa", "a&b=c", "é è", "x+y", "%"]),
+                         max_size=3, unique=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(q=st.sampled_from(["", "educateur", "a&b", "é \"x\""]),
+       filters=st.dictionaries(st.sampled_from(FACET_ORDER), _facet_values, max_size=3),
+       sort=st.sampled_from(["pertinence", "date", "cloture"]),
+       page=st.integers(1, 3), per_page=st.sampled_from([10, 20]),
+       name=st.sampled_from(FACET_ORDER), values=_facet_values)
+def test_toggle_urls_are_the_toggled_states_urls(q, filters, sort, page, per_page, name, values):
+    state = SearchState(q=q, filters={k: tuple(v) for k, v in filters.items() if v}, sort=sort,
+                        page=page, per_page=per_page)
+    values = values + list(state.filters.get(name, ()))
+    assert state.toggle_urls(name, values, "/") == [state.toggled(name, v).url("/") for v in values]
