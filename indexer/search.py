@@ -26,6 +26,7 @@ from whoosh import query as Q
 from indexer.analysis import fold, synonym_table
 from indexer.build import VOCABULARY, live_build
 from indexer.columns import read_column
+from indexer.facets import CodedColumn, doc_mask, mask_docs
 from indexer.errors import IndexNotFoundError, QueryError
 from indexer.offer import Offer
 from indexer.query import Clause, QueryBuilder, parse_user_query
@@ -66,6 +67,31 @@ class _Columns:
     live_docs: list[int]
     _dated: tuple[int, dict[str, list]] | None = None
     _orders: dict[str, list[int]] = field(default_factory=dict)
+    _coded: dict[tuple, CodedColumn | None] = field(default_factory=dict)
+    _live_mask: int | None = None
+
+    @property
+    def size(self) -> int:
+        """Documents in the index, deleted ones included (doc numbers are below it)."""
+        return len(self.values["posted"])
+
+    def live_mask(self) -> int:
+        if self._live_mask is None:
+            self._live_mask = doc_mask(self.live_docs, self.size)
+        return self._live_mask
+
+    def coded(self, name: str, as_of: dt.date) -> CodedColumn | None:
+        """The facet column coded as bytes for counting (None: too many distinct values)."""
+        key = (name, as_of.toordinal() if name in ("status", "posted") else 0)
+        try:
+            return self._coded[key]
+        except KeyError:
+            pass
+        coded = CodedColumn.of(self.facet(name, as_of))
+        if len(self._coded) > 64:  # day-dependent columns of past days
+            self._coded.clear()
+        self._coded[key] = coded  # shared between threads: computed twice at worst
+        return coded
 
     def order(self, name: str) -> list[int]:
         """Live documents in a fixed order, computed once per index generation:
@@ -352,14 +378,18 @@ class Index:
 
         suggestion = self._suggest(clauses, snap)
         whoosh_query, scores, fallback = self._resolve(snap, clauses, prefix_last)
-        base = set(scores)
-
-        filter_sets = {name: self._filter_docs(name, values, columns, as_of)
-                       for name, values in selected.items()}
+        base = scores.keys()
+        base_mask = (columns.live_mask() if len(base) == len(columns.live_docs)
+                     else doc_mask(base, columns.size))
+        filter_masks = {name: self._filter_mask(name, values, columns, as_of)
+                        for name, values in selected.items()}
         final = base
-        for docs in filter_sets.values():
-            final = final & docs
-        facets = self._facets(base, filter_sets, selected, columns, as_of)
+        if filter_masks:
+            final_mask = base_mask
+            for mask in filter_masks.values():
+                final_mask &= mask
+            final = mask_docs(final_mask, columns.size)
+        facets = self._facets(base_mask, filter_masks, selected, columns, as_of)
 
         ordered = self._order(scores, final, sort, columns, as_of, limit=page * per_page,
                               by_score=whoosh_query is not None)
@@ -436,22 +466,33 @@ class Index:
         return " ".join(words) if changed else None
 
     @staticmethod
-    def _filter_docs(name: str, values: set[str], columns: _Columns, as_of: dt.date) -> set[int]:
+    def _filter_mask(name: str, values: set[str], columns: _Columns, as_of: dt.date) -> int:
+        """The mask of the offers a filter keeps (see `indexer.facets`)."""
         if name == "posted":
             values = set().union(*(_POSTED_MEMBERS.get(v, ()) for v in values))
+        coded = columns.coded(name, as_of)
+        if coded is not None:
+            return coded.mask_for(values)
         column = columns.facet(name, as_of)
-        return {d for d in columns.live_docs if column[d] in values}
+        return doc_mask((d for d in columns.live_docs if column[d] in values), columns.size)
 
     @staticmethod
-    def _facets(base: set[int], filter_sets: dict[str, set[int]], selected: dict[str, set[str]],
+    def _facets(base_mask: int, filter_masks: dict[str, int], selected: dict[str, set[str]],
                 columns: _Columns, as_of: dt.date) -> dict[str, list[FacetValue]]:
+        """Counts per facet value; disjunctive within a facet (its own filter is left out),
+        conjunctive across facets."""
         facets = {}
         for name in FACETS:
-            docs = base
-            for other, other_docs in filter_sets.items():
+            mask = base_mask
+            for other, other_mask in filter_masks.items():
                 if other != name:
-                    docs = docs & other_docs
-            raw = Counter(map(columns.facet(name, as_of).__getitem__, docs))
+                    mask &= other_mask
+            coded = columns.coded(name, as_of)
+            if coded is not None:
+                raw = Counter(coded.counts(mask))
+            else:
+                raw = Counter(map(columns.facet(name, as_of).__getitem__,
+                                  mask_docs(mask, columns.size)))
             if name == "posted":
                 counts = Counter({label: sum(raw[m] for m in members)
                                   for label, members in _POSTED_MEMBERS.items()})
