@@ -122,6 +122,14 @@ class TermScores:
         return {d: idf * ((w * k1_plus) / (w + K1 * (one_minus_b + B * lengths[d] / avgfl)))
                 for d, w in zip(ids, weights)}
 
+    def warm(self, searcher, key: tuple, fields) -> None:
+        """Read the field lengths every term of ``fields`` is scored with."""
+        reader = searcher.reader()
+        self._doc_ints(reader, key)
+        for field in fields:
+            if searcher.schema[field].scorable:
+                self._field_lengths(reader, key, field)
+
     def _doc_ints(self, reader, key: tuple) -> list[int]:
         with self._lock:
             self._generation(key)

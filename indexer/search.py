@@ -266,10 +266,18 @@ class Index:
         self.close()
 
     def warm(self) -> None:
-        """Read what every search needs (facet columns, vocabulary, synonym table) now
-        rather than during the first user's search; `offres serve` calls it at start."""
+        """Read what every search needs (facet columns and their coded forms, field
+        lengths, vocabulary, synonym table) now rather than during the first user's search;
+        `offres serve` calls it at start."""
         snap = self._snapshot()
-        snap.columns()
+        columns = snap.columns()
+        as_of = today_in_noumea()
+        for name in FACETS:
+            columns.coded(name, as_of)
+        columns.live_mask()
+        for name in ("posted", "deadline", "closed"):
+            columns.order(name)
+        self._term_scores.warm(snap.searcher, snap.generation, ("title", "body"))
         self._vocabulary(snap)
         self._builder(snap)
 
