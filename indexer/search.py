@@ -642,11 +642,24 @@ class Index:
         if docnum is None:
             return []
         as_of = as_of or today_in_noumea()
-        searcher = self._snapshot().searcher
+        snap = self._snapshot()
+        searcher = snap.searcher
         offer = Offer.from_dict(json.loads(searcher.stored_fields(docnum)["offer"]))
-        results = searcher.more_like(docnum, "body", text=body_text(offer), top=limit,
-                                     numterms=12, normalize=True)
-        return [self._hit(searcher, hit.docnum, hit.score, as_of) for hit in results[:limit]]
+        # Whoosh's Searcher.more_like (key terms by the Bo1 model, as boosted terms), with
+        # the query evaluated by `indexer.scoring` and the same order: score, then doc number.
+        key_terms = searcher.key_terms_from_text("body", body_text(offer), numterms=12,
+                                                 normalize=True)
+        if not key_terms:
+            return []
+        query = Q.Or([Q.Term("body", word, boost=weight) for word, weight in key_terms])
+        scores = self._term_scores.evaluate(searcher, snap.generation, query,
+                                            snap.columns().live_docs)
+        others = [(d, s) for d, s in scores.items() if d != docnum]
+        if len(others) > limit:
+            floor = heapq.nlargest(limit, (s for _, s in others))[-1]
+            others = [(d, s) for d, s in others if s >= floor]
+        best = sorted(others, key=lambda item: (-item[1], item[0]))[:limit]
+        return [self._hit(searcher, d, score, as_of) for d, score in best]
 
 
 def _first(order: list[int], docs: set[int], limit: int, keep=None) -> list[int]:
