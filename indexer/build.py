@@ -32,7 +32,7 @@ from indexer.analysis import fold
 from indexer.corpus import Skipped, iter_corpus
 from indexer.errors import IndexLockedError, IndexNotFoundError, OfferFileError, OffresError
 from indexer.offer import Offer
-from indexer.parsing import parse_offer
+from indexer.parsing import parse_bytes, parse_offer
 from indexer.schema import make_schema, offer_to_document
 
 DEFAULT_MAX_BYTES = 2_000_000
@@ -353,6 +353,317 @@ def _write_json(path: Path, data) -> None:
     os.replace(tmp, path)
 
 
+# -- full builds: one segment per worker process ---------------------------------------------
+#
+# A full build forks one worker per core (up to MAX_WORKERS). Each worker parses its share
+# of the files and feeds them straight to its own Whoosh SegmentWriter (analysis, postings),
+# then writes its segment; the main process only keeps what deduplication and the manifest
+# need (source, digest, id, rank, size and mtime), marks the losing duplicates as deleted
+# and writes the table of contents that makes the segments one index. No offer crosses a
+# process boundary and no process holds the whole corpus.
+
+MAX_WORKERS = 4
+SHARD_CHUNK = 32  # files per message from a worker; worker k takes chunks k, k + n, ...
+SHARD_LIMIT_MB = 128  # each worker's Whoosh posting pool before it spills sorted runs to disk
+
+
+class _FieldLengths:
+    """The per-document field lengths of a segment being finished, read once per field.
+
+    Whoosh's FieldWriter.add_postings asks the per-document reader for the length of the
+    document of every posting (a seek and a read each time); the values are the same.
+    """
+
+    def __init__(self, reader) -> None:
+        self._reader = reader
+        self._count = reader.doc_count_all()
+        self._fields: dict[str, list] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0):
+        lengths = self._fields.get(fieldname)
+        if lengths is None:
+            read = self._reader.doc_field_length
+            lengths = self._fields[fieldname] = [read(d, fieldname) for d in range(self._count)]
+        return lengths[docnum]
+
+
+def _finish_segment(writer):
+    """SegmentWriter._finalize_segment, with the field lengths read once per field."""
+    writer.perdocwriter.close()
+    reader = writer.per_document_reader() if writer.codec.length_stats else None
+    lengths = _FieldLengths(reader) if reader is not None else None
+    writer.fieldwriter.add_postings(writer.schema, lengths, writer.pool.iter_postings())
+    writer.fieldwriter.close()
+    if reader is not None:
+        reader.close()
+    writer._close_segment()
+    writer._assemble_segment()
+    return writer.get_segment()
+
+
+class _Shard:
+    """Parses files and adds them to one segment; remembers the vocabulary of what it added."""
+
+    def __init__(self, ix, corpus: Path, max_bytes: int) -> None:
+        from whoosh.writing import SegmentWriter
+
+        self.writer = SegmentWriter(ix, _lk=False, limitmb=SHARD_LIMIT_MB)
+        self.corpus = corpus
+        self.max_bytes = max_bytes
+        # folded word -> {spelling: [document frequency, smallest id of a document using it]}
+        self.spellings: dict[str, dict[str, list]] = {}
+
+    def add(self, path: Path) -> tuple:
+        """(digest, id, rank, (size, mtime), docnum, warnings), or a `Skipped`."""
+        source = str(path)
+        try:
+            stat = path.stat()
+            data = path.read_bytes()
+        except OSError as exc:
+            return Skipped(source, f"fichier illisible ({exc.strerror or exc})")
+        digest = hashlib.sha256(data).hexdigest()
+        try:
+            offer = parse_bytes(data, source, max_bytes=self.max_bytes)
+        except OfferFileError as exc:
+            return Skipped(exc.path, exc.reason)
+        doc_id = stable_id(offer, self.corpus)
+        docnum = self.writer.docnum
+        self.writer.add_document(**offer_to_document(offer, doc_id, digest))
+        spellings = self.spellings
+        for folded, spelling in _words(offer).items():
+            forms = spellings.get(folded)
+            if forms is None:
+                spellings[folded] = {spelling: [1, doc_id]}
+            elif (seen := forms.get(spelling)) is None:
+                forms[spelling] = [1, doc_id]
+            else:
+                seen[0] += 1
+                if doc_id < seen[1]:
+                    seen[1] = doc_id
+        return (digest, doc_id, _rank(offer), (stat.st_size, stat.st_mtime_ns), docnum,
+                offer.warnings)
+
+    def finish(self, losers: list[tuple[int, str, str]]):
+        """Write the segment with the losing duplicates (docnum, source, digest) deleted;
+        returns the segment and the vocabulary of the documents kept."""
+        for _, source, digest in losers:
+            self._forget(source, digest)
+        segment = _finish_segment(self.writer)
+        for docnum, _, _ in losers:
+            segment.delete_document(docnum)
+        return segment, self.spellings
+
+    def _forget(self, source: str, digest: str) -> None:
+        """Take a losing duplicate's words out of the vocabulary (read again: duplicates are rare)."""
+        try:
+            data = Path(source).read_bytes()
+            if hashlib.sha256(data).hexdigest() != digest:
+                return  # changed since: its words stay counted, the index itself is right
+            offer = parse_bytes(data, source, max_bytes=self.max_bytes)
+        except (OSError, OfferFileError):
+            return
+        for folded, spelling in _words(offer).items():
+            seen = self.spellings.get(folded, {}).get(spelling)
+            if seen is not None:
+                seen[0] -= 1
+
+    def cancel(self) -> None:
+        with contextlib.suppress(Exception):
+            self.writer.cancel()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the build process dies (kill -9 included)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _shard_process(ix, corpus: Path, paths: list[Path], chunks: list[range], max_bytes: int,
+                   conn, parent_ends: list, parent_pid: int) -> None:
+    """A worker: parse and add its chunks of ``paths``, report each file, then on the main
+    process's word write the segment and send it with the vocabulary."""
+    _die_with_parent()
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    for end in parent_ends:
+        end.close()
+    shard = None
+    try:
+        shard = _Shard(ix, corpus, max_bytes)
+        for chunk in chunks:
+            conn.send(("files", [(n, shard.add(paths[n])) for n in chunk]))
+        conn.send(("parsed", None))
+        losers = conn.recv()
+        conn.send(("done", shard.finish(losers)))
+    except BaseException as exc:
+        if shard is not None:
+            shard.cancel()
+        try:
+            conn.send(("error", exc))
+        except Exception:
+            import traceback
+
+            conn.send(("error", RuntimeError(traceback.format_exc())))
+        os._exit(1)
+    conn.close()
+    os._exit(0)
+
+
+def _merge_spellings(parts: Iterable[dict[str, dict[str, list]]]) -> dict[str, list]:
+    """folded word -> [most frequent spelling, document frequency]; on a tie, the spelling
+    of the smallest id (what counting the offers in id order gives)."""
+    merged: dict[str, dict[str, list]] = {}
+    for part in parts:
+        for folded, forms in part.items():
+            into = merged.get(folded)
+            if into is None:
+                merged[folded] = forms
+                continue
+            for spelling, (count, first) in forms.items():
+                seen = into.get(spelling)
+                if seen is None:
+                    into[spelling] = [count, first]
+                else:
+                    seen[0] += count
+                    if first < seen[1]:
+                        seen[1] = first
+    vocabulary: dict[str, list] = {}
+    for folded in sorted(merged):
+        forms = [(-count, first, spelling) for spelling, (count, first) in merged[folded].items()
+                 if count > 0]
+        if forms:
+            best = min(forms)
+            vocabulary[folded] = [best[2], -sum(f[0] for f in forms)]
+    return vocabulary
+
+
+def _write_shards(ix, corpus: Path, paths: list[Path], report: BuildReport, max_bytes: int,
+                  progress: Progress | None):
+    """Parse and index ``paths`` into ``ix`` (a new, empty index), one segment per worker.
+
+    Returns the usable entries, the winners by id, the duplicate messages and the vocabulary.
+    """
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(paths) < PARALLEL_MIN_FILES:
+        workers = 1
+    chunks = [range(start, min(start + SHARD_CHUNK, len(paths)))
+              for start in range(0, len(paths), SHARD_CHUNK)]
+    results: list = [None] * len(paths)
+    where: list[int] = [0] * len(paths)  # the shard of each file
+    done = 0
+
+    def record(shard_no: int, items) -> None:
+        nonlocal done
+        for number, result in items:
+            results[number] = result
+            where[number] = shard_no
+            done += 1
+            if progress:
+                progress(done, len(paths), str(paths[number]))
+
+    def settle() -> tuple[list[_Entry], dict[str, _Entry], list[str], list[list]]:
+        entries: list[_Entry] = []
+        shard_of: dict[str, tuple[int, int]] = {}
+        for path, result, shard_no in zip(paths, results, where):
+            if isinstance(result, Skipped):
+                report.skipped.append(result)
+                continue
+            digest, doc_id, rank, stat, docnum, warnings = result
+            report.warnings.extend(f"{path}: {w}" for w in warnings)
+            entries.append(_Entry(str(path), digest, doc_id, rank, stat=stat))
+            shard_of[str(path)] = (shard_no, docnum)
+        winners, duplicates = deduplicate(entries)
+        kept = {entry.source for entry in winners.values()}
+        losers: list[list] = [[] for _ in range(workers)]
+        for entry in entries:
+            if entry.source not in kept:
+                shard_no, docnum = shard_of[entry.source]
+                losers[shard_no].append((docnum, entry.source, entry.digest))
+        return entries, winners, duplicates, losers
+
+    writer = ix.writer()  # holds the index's write lock; its own segment stays empty
+    try:
+        if workers == 1:
+            shard = _Shard(ix, corpus, max_bytes)
+            try:
+                record(0, [(n, shard.add(path)) for n, path in enumerate(paths)])
+                entries, winners, duplicates, losers = settle()
+                finished = [shard.finish(losers[0])]
+            except BaseException:
+                shard.cancel()
+                raise
+        else:
+            entries, winners, duplicates, finished = _run_workers(
+                ix, corpus, paths, chunks, workers, max_bytes, record, settle)
+        writer._close_segment()
+        segments = [segment for segment, _ in finished if segment.doc_count_all()]
+        writer._commit_toc(segments)
+        writer._finish()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        raise
+    return entries, winners, duplicates, _merge_spellings(spellings for _, spellings in finished)
+
+
+def _run_workers(ix, corpus, paths, chunks, workers, max_bytes, record, settle):
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("fork")
+    pipes = [context.Pipe() for _ in range(workers)]
+    parent_ends = [parent for parent, _ in pipes]
+    processes = []
+    try:
+        for k, (_, child) in enumerate(pipes):
+            process = context.Process(
+                target=_shard_process, daemon=True,
+                args=(ix, corpus, paths, chunks[k::workers], max_bytes, child, parent_ends,
+                      os.getpid()))
+            process.start()
+            processes.append(process)
+        for _, child in pipes:
+            child.close()
+
+        def receive(conn):
+            try:
+                kind, payload = conn.recv()
+            except EOFError:
+                raise OffresError("un processus d'indexation s'est arrêté brutalement") from None
+            if kind == "error":
+                raise payload
+            return kind, payload
+
+        parsing = {conn: k for k, conn in enumerate(parent_ends)}
+        while parsing:
+            for conn in wait(list(parsing)):
+                kind, payload = receive(conn)
+                if kind == "files":
+                    record(parsing[conn], payload)
+                else:
+                    del parsing[conn]
+        entries, winners, duplicates, losers = settle()
+        for conn, shard_losers in zip(parent_ends, losers):
+            conn.send(shard_losers)
+        finished = []
+        for conn in parent_ends:
+            kind, payload = receive(conn)
+            finished.append(payload)
+        for process in processes:
+            process.join()
+        return entries, winners, duplicates, finished
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+                process.join()
+        for conn in parent_ends:
+            conn.close()
+
+
 # -- building ----------------------------------------------------------------------------------
 
 def _verify(build: Path, expected: dict[str, _Entry]) -> None:
@@ -431,17 +742,22 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike = "index
 
 def _full_build(corpus: Path, root: Path, report: BuildReport, max_bytes: int,
                 progress: Progress | None) -> None:
-    entries = _read_corpus(corpus, report, max_bytes, progress=progress)
-    winners, report.duplicates = deduplicate(entries)
+    paths: list[Path] = []
+    for path in iter_corpus(corpus):
+        if isinstance(path, Skipped):
+            report.skipped.append(path)
+        else:
+            paths.append(path)
     builds = root / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     build = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     build.mkdir()
     try:
         ix = whoosh_index.create_in(str(build), make_schema())
-        _apply(ix, winners, fresh=True)
+        entries, winners, report.duplicates, vocabulary = _write_shards(
+            ix, corpus, paths, report, max_bytes, progress)
         _write_json(build / MANIFEST, _manifest(winners, entries))
-        _write_json(build / VOCABULARY, _vocabulary(e.offer for e in winners.values()))
+        _write_json(build / VOCABULARY, vocabulary)
         _verify(build, winners)
         _fsync_tree(build)
     except BaseException:

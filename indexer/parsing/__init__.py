@@ -14,7 +14,7 @@ from typing import Literal
 
 from indexer.errors import OfferFileError
 from indexer.offer import Offer
-from indexer.parsing.decode import decode_bytes, normalise_text, read_text
+from indexer.parsing.decode import decode_bytes, decode_file_bytes, normalise_text, read_text
 from indexer.parsing.fields import Document, extract_offer
 from indexer.parsing.html import parse_html
 from indexer.parsing.jsonld import parse_jsonld
@@ -31,7 +31,7 @@ _EXTENSIONS: dict[str, Format] = {
 _MARKDOWN_HINTS = re.compile(r"^(?:#{1,6}\s|\s*\|.*\|\s*$|---\s*$)", re.M)
 _HTML_START = re.compile(r"<(?:!doctype|html|head|body|meta|title|article|main|div|h1|p)\b", re.I)
 
-__all__ = ["FORMATS", "Format", "decode_bytes", "parse_offer", "parse_text", "read_text", "sniff_format"]
+__all__ = ["FORMATS", "Format", "decode_bytes", "parse_bytes", "parse_offer", "parse_text", "read_text", "sniff_format"]
 
 
 def sniff_format(text: str) -> Format:
@@ -72,6 +72,14 @@ def parse_offer(path: str | os.PathLike[str], *, max_bytes: int = 2_000_000) -> 
     """The Offer in a file, or OfferFileError with a French reason: parse_offer("corpus/3134-25-1255-SR.txt").employer == "Province Nord"."""
     source = os.fspath(path)
     text, _encoding = read_text(source, max_bytes)
+    extension = os.path.splitext(source)[1].lower()
+    fmt = _EXTENSIONS.get(extension) or sniff_format(text)
+    return parse_text(text, source, fmt)
+
+
+def parse_bytes(data: bytes, source: str, *, max_bytes: int = 2_000_000) -> Offer:
+    """The Offer in a file's bytes already read, with the same checks as :func:`parse_offer`."""
+    text, _encoding = decode_file_bytes(data, source, max_bytes)
     extension = os.path.splitext(source)[1].lower()
     fmt = _EXTENSIONS.get(extension) or sniff_format(text)
     return parse_text(text, source, fmt)

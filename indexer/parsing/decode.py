@@ -141,6 +141,14 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
     return text, encoding
 
 
+def decode_file_bytes(data: bytes, source: str, max_bytes: int = 2_000_000) -> tuple[str, str]:
+    """Like :func:`read_text` for a file whose bytes were already read (the builder reads each
+    file once, for its digest and its text)."""
+    if len(data) > max_bytes:
+        raise _refuse(source, f"fichier trop volumineux ({_size(len(data))} > {_size(max_bytes)})")
+    return decode_bytes(data, source)
+
+
 def read_text(path: str | os.PathLike[str], max_bytes: int = 2_000_000) -> tuple[str, str]:
     """A file's text and encoding, or OfferFileError: "offre.txt" → ("Travailleur social\\n...", "utf-8")."""
     source = os.fspath(path)
