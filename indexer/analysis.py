@@ -253,8 +253,23 @@ class FrenchTokenizer(Tokenizer):
 
         emit_whole = mode != "query"
         pos = start_pos
+        special = _SPECIAL.search
         for match in _CHUNK.finditer(value):
             start, end = match.span(1)
+            if special(value, start, end) is None:
+                # Most chunks are one plain word: one token, as the general case below gives.
+                t.text = value[start:end]
+                t.boost = 1.0
+                t.stopped = False
+                if keeporiginal:
+                    t.original = t.text
+                if positions:
+                    t.pos = pos
+                if chars:
+                    t.startchar, t.endchar = start_char + start, start_char + end
+                yield t
+                pos += 1
+                continue
             chunk = value[start:end]
             is_reference = _DIGIT.search(chunk) is not None
             groups: list[tuple[int, int]]
@@ -301,9 +316,10 @@ class FoldFilter(Filter):
     """Folds each token with ``fold()``; tokens that fold to nothing are dropped."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        fold_ = fold
         for t in tokens:
-            t.text = fold(t.text)
-            if t.text:
+            text = t.text = fold_(t.text)
+            if text:
                 yield t
 
 
@@ -346,9 +362,10 @@ class LightStemFilter(Filter):
     is_morph = True
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        stem_ = stem
         for t in tokens:
             if not t.stopped:
-                t.text = stem(t.text)
+                t.text = stem_(t.text)
             yield t
 
 
@@ -373,7 +390,8 @@ class SynonymFilter(Filter):
             if t.mode == "query" or t.stopped:
                 continue
             count += 1
-            entry = (t.pos if t.positions else count, t.text,
+            text = t.text
+            entry = (t.pos if t.positions else count, text,
                      t.startchar if t.chars else 0, t.endchar if t.chars else 0)
             if window and window[-1][0] == entry[0]:  # a hyphenated whole, then its first part
                 window[-1] = entry
@@ -381,10 +399,14 @@ class SynonymFilter(Filter):
                 window.append(entry)
                 if len(window) > longest:
                     del window[0]
-            if entry[1] not in ends:  # most tokens end no term of the table
+            sizes = ends.get(text)
+            if sizes is None:  # most tokens end no term of the table
                 continue
-            for size in range(1, len(window) + 1):
-                marks = table.get(tuple(w[1] for w in window[-size:]))
+            available = len(window)
+            for size in sizes:  # only the lengths of the terms ending with this token
+                if size > available:
+                    break
+                marks = table.get(tuple([w[1] for w in window[-size:]]))
                 for mark in marks or ():
                     if size == 1 and mark == t.text:
                         continue
@@ -421,9 +443,13 @@ def synonym_table() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
 
 
 @lru_cache(maxsize=1)
-def _synonym_ends() -> frozenset[str]:
-    """The last token of every term of the synonym table."""
-    return frozenset(key[-1] for key in synonym_table()[0])
+def _synonym_ends() -> dict[str, tuple[int, ...]]:
+    """The last token of every term of the synonym table -> the lengths (in tokens, ascending)
+    of the terms it ends: "enfanc" -> (3,) for ('aide', 'social', 'enfanc')."""
+    sizes: dict[str, set[int]] = {}
+    for key in synonym_table()[0]:
+        sizes.setdefault(key[-1], set()).add(len(key))
+    return {end: tuple(sorted(lengths)) for end, lengths in sizes.items()}
 
 
 # ---------------------------------------------------------------------------
