@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Literal
 
@@ -57,15 +58,21 @@ class Document:
 _FAST_FOLD = {cp: unidecode(chr(cp)) for cp in (*range(0xA0, 0x250), *range(0x2000, 0x2070))}
 
 
+_FOOTNOTE = re.compile(r"\(\s*\d+\s*\)|\[\s*\d+\s*\]|[¹²³⁴⁵*]+")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼ`´", "'"))
+
+
+@lru_cache(maxsize=65536)
 def fold(s: str) -> str:
     """Lower-case ASCII words for comparisons: "Corps ou Cadre d’emploi /Domaine :" → "corps ou cadre d emploi domaine"."""
-    s = re.sub(r"\(\s*\d+\s*\)|\[\s*\d+\s*\]|[¹²³⁴⁵*]+", " ", s)  # footnote marks: "(1)", "[2]", "*"
-    s = re.sub(r"[’‘ʼ`´']", "'", s)
+    s = _FOOTNOTE.sub(" ", s)  # footnote marks: "(1)", "[2]", "*"
+    s = s.translate(_APOSTROPHES)
     if not s.isascii():
         s = s.translate(_FAST_FOLD)
         if not s.isascii():
             s = unidecode(s)
-    s = re.sub(r"[^a-z0-9]+", " ", s.lower())
+    s = _NOT_WORD.sub(" ", s.lower())
     return " ".join(s.split())
 
 

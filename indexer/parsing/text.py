@@ -31,14 +31,27 @@ def is_section_name(text: str) -> bool:
     return len(text) < 80 and bool(_SECTION_NAMES.fullmatch(fold(text)))
 
 
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_STRONG = re.compile(r"(\*\*|__)(.+?)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+_CODE = re.compile(r"`([^`]*)`")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
+# A character without which none of the substitutions above, nor unescape, changes anything.
+_INLINE_MARK = re.compile(r"[\[*_`\\&]")
+_QUOTE_MARK = re.compile(r"^\s*>\s?")
+
+
 def inline_markdown(text: str) -> str:
     """Markdown inline marks removed, entities unescaped once: "**Lieu** : [Koné](http://x)" → "Lieu : Koné"."""
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
-    text = re.sub(r"`([^`]*)`", r"\1", text)
-    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", text)
+    if _INLINE_MARK.search(text) is None:  # most lines: nothing to remove
+        return text
+    text = _IMAGE.sub(r"\1", text)
+    text = _LINK.sub(r"\1", text)
+    text = _STRONG.sub(r"\2", text)
+    text = _EMPHASIS.sub(r"\1", text)
+    text = _CODE.sub(r"\1", text)
+    text = _ESCAPE.sub(r"\1", text)
     return htmllib.unescape(text)
 
 
@@ -126,7 +139,7 @@ def _paragraph_blocks(paragraph: list[str], markdown: bool) -> list[Block]:
                 elif any(cells):
                     blocks.append(line(" ".join(c for c in cells if c)))
                 continue
-            raw = re.sub(r"^\s*>\s?", "", raw)
+            raw = _QUOTE_MARK.sub("", raw)
             bullet = _BULLET.match(raw)
             text = inline_markdown(raw if not bullet else "- " + bullet.group(1))
         else:
