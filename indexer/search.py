@@ -26,6 +26,7 @@ from whoosh import query as Q
 from indexer.analysis import fold, synonym_table
 from indexer.build import VOCABULARY, live_build
 from indexer.columns import read_column
+from indexer import whoosh_fixes
 from indexer.facets import CodedColumn, doc_mask, mask_docs
 from indexer.errors import IndexNotFoundError, QueryError
 from indexer.offer import Offer
@@ -203,6 +204,7 @@ class Index:
             raise IndexNotFoundError(
                 f"aucun index dans {self.path} : lancez d'abord « offres build »"
             )
+        whoosh_fixes.apply()  # searchers share the index's pages instead of copying them
         self._local = threading.local()
         self._lock = threading.Lock()
         self._snapshots: set[_Snapshot] = set()

@@ -1,0 +1,85 @@
+"""A fix to Whoosh's read path, applied once by `indexer.search`.
+
+Whoosh 2.7.4 opens each file of a compound segment as a ``BufferFile`` over a slice of the
+segment's mmap, and ``BufferFile.__init__`` wraps that slice in ``io.BytesIO``, which copies
+it: every searcher held the whole index in private memory (1.1 GB per searcher at 100,000
+offers, and about half a second to open one), the problem reported in
+Alfanous-team/alfanous#860 and measured in RELIABILITY-CASES.md (B4). Here the compound
+storage gets a ``BufferFile`` whose file object reads from the mmap slice itself; the pages
+stay shared, in the OS page cache, between every searcher and process.
+"""
+
+from __future__ import annotations
+
+from whoosh.filedb import compound, structfile
+
+
+class MemoryViewFile:
+    """A read-only, seekable file object over a memoryview (no copy of the data)."""
+
+    def __init__(self, view: memoryview) -> None:
+        self._view = view
+        self._pos = 0
+
+    def read(self, size: int = -1) -> bytes:
+        start = self._pos
+        end = len(self._view) if size is None or size < 0 else min(start + size, len(self._view))
+        self._pos = max(end, start)
+        return bytes(self._view[start:end])
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def readline(self, size: int = -1) -> bytes:
+        view = self._view
+        start = self._pos
+        limit = len(view) if size is None or size < 0 else min(start + size, len(view))
+        end = start
+        while end < limit:
+            end += 1
+            if view[end - 1] == 0x0A:
+                break
+        self._pos = end
+        return bytes(view[start:end])
+
+    def __iter__(self):
+        while True:
+            line = self.readline()
+            if not line:
+                return
+            yield line
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = (0, self._pos, len(self._view))[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        self._view = memoryview(b"")
+
+
+class SharedBufferFile(structfile.BufferFile):
+    """``BufferFile`` without the copy: reads go to the mmap slice it was given."""
+
+    def __init__(self, buf, name=None, onclose=None):
+        view = buf if isinstance(buf, memoryview) else memoryview(buf)
+        self._buf = view
+        self._name = name
+        self.file = MemoryViewFile(view)
+        self.onclose = onclose
+        self.is_real = False
+        self.is_closed = False
+
+    def subset(self, position, length, name=None):
+        return SharedBufferFile(self._buf[position:position + length], name=name or self._name)
+
+
+def apply() -> None:
+    """Make compound segments open their files without copying them (idempotent)."""
+    if compound.BufferFile is structfile.BufferFile:
+        compound.BufferFile = SharedBufferFile

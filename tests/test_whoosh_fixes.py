@@ -1,0 +1,56 @@
+"""Searchers read the index's pages in place (Whoosh 2.7.4 copied each file into BytesIO)."""
+
+from __future__ import annotations
+
+import io
+import pickle
+from array import array
+
+import pytest
+from whoosh.filedb import compound
+
+from indexer import open_index
+from indexer.whoosh_fixes import MemoryViewFile, SharedBufferFile
+
+DATA = b"first line\nsecond\n\nlast without newline" + pickle.dumps({"a": [1, 2]}) + bytes(range(256))
+
+OPERATIONS = [
+    ("read all", lambda f: f.read()),
+    ("read 5 twice", lambda f: (f.read(5), f.read(5), f.tell())),
+    ("read past end", lambda f: (f.seek(len(DATA) - 3), f.read(10), f.read(10), f.tell())),
+    ("readline x4", lambda f: [f.readline() for _ in range(4)]),
+    ("readline limited", lambda f: (f.readline(3), f.readline())),
+    ("seek from end", lambda f: (f.seek(-4, 2), f.read())),
+    ("seek relative", lambda f: (f.seek(6), f.seek(-2, 1), f.read(3))),
+    ("lines", lambda f: list(f)),
+    ("pickle", lambda f: (f.seek(DATA.index(b"\x80")), pickle.load(f), f.tell())),
+    ("array", lambda f: (f.seek(len(DATA) - 256), _array(f))),
+]
+
+
+def _array(f):
+    a = array("B")
+    a.fromfile(f, 256)
+    return a.tolist()
+
+
+@pytest.mark.parametrize("name, operation", OPERATIONS, ids=[n for n, _ in OPERATIONS])
+def test_memoryview_file_reads_like_bytesio(name, operation):
+    assert operation(MemoryViewFile(memoryview(DATA))) == operation(io.BytesIO(DATA))
+
+
+def test_shared_buffer_file_gets_and_subsets_without_copying():
+    view = memoryview(bytearray(DATA))
+    f = SharedBufferFile(view, name="x")
+    assert f.get(0, 5) == b"first"
+    assert f.read(5) == b"first"
+    sub = f.subset(6, 4)
+    assert sub.read() == b"line"
+    view[6] = ord("L")  # the same memory, not a copy
+    assert sub.get(0, 4) == b"Line" and f.get(6, 4) == b"Line"
+
+
+def test_opening_an_index_installs_the_shared_buffer(seed_index_dir):
+    with open_index(seed_index_dir) as index:
+        assert index.search("educatrice").total >= 1
+        assert compound.BufferFile is SharedBufferFile
