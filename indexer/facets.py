@@ -1,9 +1,9 @@
-"""Facet counting over byte-coded columns, so counting runs in C rather than per document.
+"""Facet counting with bitsets held as Python integers, so counting runs in C.
 
-A facet column (doc number -> value) is coded as ``bytes``: byte d is the code of document
-d's value, 0 when it has none. A set of documents becomes a mask, a byte string with 0xFF at
-its documents, held as an ``int``. Counting a facet over a set is then one ``&`` of two
-integers and one ``bytes.count`` per value; restricting to a filter is a ``bytes.translate``.
+A set of documents is an ``int`` whose bit d is set for document d. Each value of a facet
+column has such a bitset (computed once per index generation from the column coded as
+bytes), so the count of a value among matching documents is one ``&`` and one
+``int.bit_count()`` on integers of N/8 bytes, and a filter is the ``|`` of its values' sets.
 Columns with more than 255 distinct values are not coded (callers count them directly).
 """
 
@@ -13,17 +13,20 @@ import re
 from collections import deque
 from itertools import repeat
 
-_SELECTED = re.compile(b"\xff")
+_ONE = re.compile("1")
 
 
 class CodedColumn:
-    """One facet column coded as bytes (at most 255 distinct values)."""
+    """One facet column: its distinct values (at most 255) and each value's bitset."""
 
     def __init__(self, codes: bytes, values: list) -> None:
-        self.codes = codes
         self.values = values  # code -> value; values[0] is None (no value)
-        self.as_int = int.from_bytes(codes, "little")
         self.code_of = {value: code for code, value in enumerate(values) if code}
+        self.sets = [0]
+        for code in range(1, len(values)):
+            table = bytearray(b"0" * 256)
+            table[code] = ord("1")
+            self.sets.append(_from_flags(bytearray(codes.translate(table))))
 
     @classmethod
     def of(cls, column: list) -> "CodedColumn | None":
@@ -37,31 +40,40 @@ class CodedColumn:
 
     def counts(self, mask: int) -> dict:
         """value -> how many documents of ``mask`` have it (values with none left out)."""
-        chosen = (mask & self.as_int).to_bytes(len(self.codes), "little")
         counts = {}
         for code in range(1, len(self.values)):
-            n = chosen.count(code)
+            n = (mask & self.sets[code]).bit_count()
             if n:
                 counts[self.values[code]] = n
         return counts
 
     def mask_for(self, values) -> int:
-        """The mask of the documents whose value is one of ``values``."""
-        table = bytearray(256)
+        """The set of the documents whose value is one of ``values``."""
+        mask = 0
         for value in values:
             code = self.code_of.get(value)
             if code:
-                table[code] = 0xFF
-        return int.from_bytes(self.codes.translate(table), "little")
+                mask |= self.sets[code]
+        return mask
+
+
+def _from_flags(flags: bytearray) -> int:
+    """ASCII '0'/'1' flags, flag d for document d -> the integer with bit d set."""
+    if not flags:
+        return 0
+    flags.reverse()  # int(..., 2) reads the most significant digit first
+    return int(flags, 2)
 
 
 def doc_mask(docs, size: int) -> int:
-    """The mask of a collection of document numbers (all below ``size``)."""
-    flags = bytearray(size)
-    deque(map(flags.__setitem__, docs, repeat(0xFF)), maxlen=0)  # the loop runs in C
-    return int.from_bytes(flags, "little")
+    """The set of a collection of document numbers (all below ``size``)."""
+    flags = bytearray(b"0" * size)
+    deque(map(flags.__setitem__, docs, repeat(ord("1"))), maxlen=0)  # the loop runs in C
+    return _from_flags(flags)
 
 
-def mask_docs(mask: int, size: int) -> set[int]:
-    """The document numbers of a mask."""
-    return {m.start() for m in _SELECTED.finditer(mask.to_bytes(size, "little"))}
+def mask_docs(mask: int, size: int = 0) -> set[int]:
+    """The document numbers of a set."""
+    if not mask:
+        return set()
+    return {m.start() for m in _ONE.finditer(format(mask, "b")[::-1])}

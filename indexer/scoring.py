@@ -181,8 +181,12 @@ class TermScores:
 
         As Whoosh's Phrase (slop 1): the candidates are the documents holding every word,
         scored by the sum of the words' scores; a candidate is kept when some position p has
-        word i at p + i.
+        word i at p + i. Kept in the cache like a term.
         """
+        return self._cached(key, ("phrase", field, tuple(words)),
+                            lambda: self._phrase(searcher, key, field, words))
+
+    def _phrase(self, searcher, key: tuple, field: str, words: list[str]) -> Scores:
         parts = [self.term(searcher, key, field, word) for word in words]
         if not all(parts):
             return {}

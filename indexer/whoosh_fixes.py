@@ -11,6 +11,9 @@ stay shared, in the OS page cache, between every searcher and process.
 
 from __future__ import annotations
 
+import io
+import pickle
+
 from whoosh.filedb import compound, structfile
 
 
@@ -77,6 +80,23 @@ class SharedBufferFile(structfile.BufferFile):
 
     def subset(self, position, length, name=None):
         return SharedBufferFile(self._buf[position:position + length], name=name or self._name)
+
+    def read_pickle(self):
+        """Unpickle at the current position from a small in-memory window (posting block
+        headers are a few dozen bytes), not through many Python-level ``read`` calls; the
+        window grows when the pickle runs past it (a cut pickle never loads: STOP missing)."""
+        start = self.file.tell()
+        for size in (256, 8192, None):
+            end = len(self._buf) if size is None else start + size
+            window = io.BytesIO(self._buf[start:end])
+            try:
+                value = pickle.load(window)
+            except (EOFError, pickle.UnpicklingError):
+                if size is None or end >= len(self._buf):
+                    raise
+                continue
+            self.file.seek(start + window.tell())
+            return value
 
 
 def apply() -> None:

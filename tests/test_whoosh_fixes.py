@@ -54,3 +54,12 @@ def test_opening_an_index_installs_the_shared_buffer(seed_index_dir):
     with open_index(seed_index_dir) as index:
         assert index.search("educatrice").total >= 1
         assert compound.BufferFile is SharedBufferFile
+
+
+@pytest.mark.parametrize("obj", [(128, 5, 1.5, 0, 3, 9), list(range(5000)), "é" * 3000, None])
+def test_read_pickle_reads_small_and_large_pickles_in_sequence(obj):
+    data = pickle.dumps(obj, 2) + pickle.dumps(("next", 1), 2) + b"tail"
+    f = SharedBufferFile(memoryview(data))
+    assert f.read_pickle() == obj
+    assert f.read_pickle() == ("next", 1)
+    assert f.read() == b"tail"
