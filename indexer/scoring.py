@@ -15,6 +15,7 @@ Every, Phrase); any other node is handed to Whoosh, whose scores add up the same
 
 from __future__ import annotations
 
+import bisect
 import pickle
 import threading
 from collections import OrderedDict
@@ -71,6 +72,10 @@ class TermScores:
         """Every live document holding ``field:text``, with the term's positions in it."""
         return self._cached(key, ("positions", field, text),
                             lambda: _positions(searcher, field, text))
+
+    def block_index(self, key: tuple, field: str, btext: bytes):
+        """For `term_values`: each segment's block list of a term, kept in the cache."""
+        return lambda segment, build: self._cached(key, ("blocks", segment, field, btext), build)
 
     def _cached(self, key: tuple, entry: tuple, compute):
         with self._lock:
@@ -170,10 +175,17 @@ class TermScores:
             return self.phrase(searcher, key, query.fieldname, query.words)
         if (type(query) in (Q.And, Q.Or) and query.boost == 1
                 and not getattr(query, "minmatch", 0) and not getattr(query, "scale", None)):
-            parts = [self.evaluate(searcher, key, sub, live_docs) for sub in query.subqueries]
-            if not parts:
-                return {}
-            return _intersect(parts) if type(query) is Q.And else _union(parts)
+            def combine() -> Scores:
+                parts = [self.evaluate(searcher, key, sub, live_docs) for sub in query.subqueries]
+                if not parts:
+                    return {}
+                return _intersect(parts) if type(query) is Q.And else _union(parts)
+
+            if all(type(sub) in (Q.Term, Q.Phrase) for sub in query.subqueries):
+                # One word or phrase in several fields (or its synonyms): the unit every
+                # query is made of, kept in the cache like a term.
+                return self._cached(key, ("node", query), combine)
+            return combine()
         return whoosh_scores(searcher, query)
 
     def phrase(self, searcher, key: tuple, field: str, words: list[str]) -> Scores:
@@ -245,54 +257,99 @@ def _positions(searcher, field: str, text: str) -> dict[int, frozenset]:
     return {d: frozenset(decode(value)) for d, value in raw.items()}
 
 
-def term_values(reader, field: str, btext: bytes, docnums: list[int]) -> dict[int, bytes]:
+def term_values(reader, field: str, btext: bytes, docnums: list[int],
+                block_index=None) -> dict[int, bytes]:
     """The raw posting values of ``field:btext`` in each of ``docnums`` (sorted, live) that
-    holds the term. Blocks whose last document comes before the next wanted one are skipped
-    from their header, without unpickling them."""
+    holds the term, reading only the posting blocks that can hold them.
+
+    ``block_index(segment, build)``, when given, returns the segment's ``[(last doc, block
+    position)]`` for the term, from a cache or by calling ``build()``; the blocks needed
+    are then reached directly. Without it, blocks are skipped by walking their headers.
+    """
     found: dict[int, bytes] = {}
-    for leaf, offset in reader.leaf_readers():
+    for segment, (leaf, offset) in enumerate(reader.leaf_readers()):
         if (field, btext) not in leaf:
             continue
         local = [d - offset for d in docnums if 0 <= d - offset < leaf.doc_count_all()]
         if not local:
             continue
-        wanted = set(local)
-        matcher = leaf.postings(field, btext)
-        if isinstance(matcher, WrappingMatcher):  # deleted documents are never wanted
-            matcher = matcher.child
-        if all(hasattr(matcher, name) for name in ("_read_ids", "_read_values", "_next_block",
-                                                   "_i", "_ids", "_values", "_maxid")):
-            last = local[-1]
-            position = 0  # index in ``local`` of the next wanted document
-            while matcher.is_active() and position < len(local):
-                if matcher._maxid < local[position]:
-                    matcher._next_block()
-                    continue
-                if matcher._ids is None:
-                    matcher._read_ids()
-                ids = matcher._ids
-                hits = [i for i in range(matcher._i, len(ids)) if ids[i] in wanted]
-                if hits:
-                    if matcher._values is None:
-                        matcher._read_values()
-                    for i in hits:
-                        found[ids[i] + offset] = matcher._values[i]
-                while position < len(local) and local[position] <= matcher._maxid:
-                    position += 1
-                if matcher._maxid >= last:
-                    break
-                matcher._next_block()
-        else:
+        matcher = _raw_matcher(leaf, field, btext)
+        if not all(hasattr(matcher, name) for name in (
+                "_read_ids", "_read_values", "_next_block", "_goto", "_i", "_ids", "_values",
+                "_maxid", "_baseoffset", "_nextoffset", "_lastblock")):
+            _values_by_skipping(matcher, local, offset, found)
+            continue
+        blocks = (block_index(segment, lambda: _blocks(_raw_matcher(leaf, field, btext)))
+                  if block_index is not None else None)
+        if blocks is not None:
+            last_ids = [last for last, _ in blocks]
+            current = -1
             for d in local:
-                if not matcher.is_active():
+                number = bisect.bisect_left(last_ids, d)
+                if number == len(blocks):
                     break
-                if matcher.id() < d:
-                    matcher.skip_to(d)
-                    if not matcher.is_active():
-                        break
-                if matcher.id() == d:
-                    found[d + offset] = matcher.value()
+                if number != current:
+                    matcher._goto(blocks[number][1])
+                    current = number
+                _take(matcher, {d}, offset, found)
+            continue
+        wanted = set(local)
+        position = 0  # index in ``local`` of the next wanted document
+        while matcher.is_active() and position < len(local):
+            if matcher._maxid < local[position]:
+                matcher._next_block()
+                continue
+            _take(matcher, wanted, offset, found)
+            while position < len(local) and local[position] <= matcher._maxid:
+                position += 1
+            if matcher._maxid >= local[-1]:
+                break
+            matcher._next_block()
     return found
+
+
+def _raw_matcher(leaf, field: str, btext: bytes):
+    matcher = leaf.postings(field, btext)
+    if isinstance(matcher, WrappingMatcher):  # FilterMatcher: deleted documents are never wanted
+        matcher = matcher.child
+    return matcher
+
+
+def _blocks(matcher) -> list[tuple[int, int]]:
+    """[(last doc number, block position)] of a term's posting blocks, from their headers."""
+    blocks = []
+    position = matcher._baseoffset
+    while True:
+        blocks.append((matcher._maxid, position))
+        if matcher._lastblock:
+            return blocks
+        position = matcher._nextoffset
+        matcher._next_block()
+
+
+def _take(matcher, wanted: set[int], offset: int, found: dict[int, bytes]) -> None:
+    """The values of the current block's postings whose document is wanted."""
+    if matcher._ids is None:
+        matcher._read_ids()
+    ids = matcher._ids
+    hits = [i for i in range(len(ids)) if ids[i] in wanted]
+    if hits:
+        if matcher._values is None:
+            matcher._read_values()
+        for i in hits:
+            found[ids[i] + offset] = matcher._values[i]
+
+
+def _values_by_skipping(matcher, local: list[int], offset: int, found: dict[int, bytes]) -> None:
+    for d in local:
+        if not matcher.is_active():
+            break
+        if matcher.id() < d:
+            matcher.skip_to(d)
+            if not matcher.is_active():
+                break
+        if matcher.id() == d:
+            found[d + offset] = matcher.value()
 
 
 def _decode_character_positions(value: bytes) -> list[int]:

@@ -14,6 +14,7 @@ import json
 import os
 import threading
 import time
+from functools import partial
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -407,7 +408,8 @@ class Index:
         highlight_terms = _highlight_terms(whoosh_query)
         docnums = [docnum for docnum, _ in window]
         reader = searcher.reader()
-        spans = {field: match_spans(reader, field, highlight_terms.get(field, ()), docnums)
+        blocks = partial(self._term_scores.block_index, snap.generation)
+        spans = {field: match_spans(reader, field, highlight_terms.get(field, ()), docnums, blocks)
                  for field in ("title", "body")}
         hits = [self._hit(searcher, docnum, score, as_of, spans["title"][docnum],
                           spans["body"][docnum]) for docnum, score in window]
@@ -713,12 +715,14 @@ def _highlight_terms(whoosh_query) -> dict[str, set[str]]:
     return terms
 
 
-def match_spans(reader, field: str, terms, docnums) -> dict[int, list[tuple[int, int]]]:
+def match_spans(reader, field: str, terms, docnums,
+                block_index=None) -> dict[int, list[tuple[int, int]]]:
     """Character spans of the query's terms in each of ``docnums``, read from the postings.
 
     The index stores character offsets (``chars=True``), so highlighting never re-analyzes
     the text (Whoosh's "pinpoint" idea, without a live Results object). Each term's postings
-    are read once for the whole page, only the blocks that hold one of its documents.
+    are read once for the whole page, only the blocks that hold one of its documents; with a
+    ``block_index`` (`TermScores.block_index`), those blocks are found from a cached list.
     """
     wanted = sorted(set(docnums))
     found: dict[int, set] = {d: set() for d in wanted}
@@ -727,7 +731,8 @@ def match_spans(reader, field: str, terms, docnums) -> dict[int, list[tuple[int,
         btext = fieldtype.to_bytes(text)
         if (field, btext) not in reader:
             continue
-        for docnum, value in term_values(reader, field, btext, wanted).items():
+        blocks = block_index(field, btext) if block_index is not None else None
+        for docnum, value in term_values(reader, field, btext, wanted, blocks).items():
             found[docnum].update((s, e) for _, s, e in
                                  fieldtype.format.decode_as("characters", value))
     return {d: _merge(spans) for d, spans in found.items()}

@@ -11,6 +11,7 @@ import importlib.util
 import json
 import shutil
 import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -159,13 +160,18 @@ def test_highlight_spans_read_from_blocks(multi_segment_index, terms):
     with open_index(multi_segment_index) as index:
         reader = index._snapshot().searcher.reader()
         live = index._snapshot().columns().live_docs
+        evaluator, generation = TermScores(), index._snapshot().generation
         pages = [live[:10], live[::37], live[-5:], [live[0], live[-1]]]
         marked = 0
         for docnums in pages:
             for field in ("title", "body"):
-                got = match_spans(reader, field, terms, docnums)
                 expected = _reference_spans(reader, field, terms, docnums)
-                assert got == {d: _merge_for_test(spans) for d, spans in expected.items()}
+                expected = {d: _merge_for_test(spans) for d, spans in expected.items()}
+                got = match_spans(reader, field, terms, docnums)
+                assert got == expected
+                indexed = match_spans(reader, field, terms, docnums,
+                                      partial(evaluator.block_index, generation))
+                assert indexed == expected
                 marked += sum(map(len, got.values()))
         assert marked or terms == ("houailou", "kone", "introuvable")
 
