@@ -73,9 +73,9 @@ class TermScores:
         return self._cached(key, ("positions", field, text),
                             lambda: _positions(searcher, field, text))
 
-    def block_index(self, key: tuple, field: str, btext: bytes):
-        """For `term_values`: each segment's block list of a term, kept in the cache."""
-        return lambda segment, build: self._cached(key, ("blocks", segment, field, btext), build)
+    def cache_for(self, key: tuple):
+        """For `term_values`: ``(entry, build) -> value`` in this cache, for generation ``key``."""
+        return lambda entry, build: self._cached(key, entry, build)
 
     def _cached(self, key: tuple, entry: tuple, compute):
         with self._lock:
@@ -258,13 +258,14 @@ def _positions(searcher, field: str, text: str) -> dict[int, frozenset]:
 
 
 def term_values(reader, field: str, btext: bytes, docnums: list[int],
-                block_index=None) -> dict[int, bytes]:
+                cache=None) -> dict[int, bytes]:
     """The raw posting values of ``field:btext`` in each of ``docnums`` (sorted, live) that
     holds the term, reading only the posting blocks that can hold them.
 
-    ``block_index(segment, build)``, when given, returns the segment's ``[(last doc, block
-    position)]`` for the term, from a cache or by calling ``build()``; the blocks needed
-    are then reached directly. Without it, blocks are skipped by walking their headers.
+    ``cache(entry, build)``, when given (`TermScores.cache_for`), keeps each segment's list
+    of the term's blocks ``[(last doc, block position)]`` and the blocks decoded: the blocks
+    needed are then reached directly. Without it, blocks are skipped by walking their
+    headers.
     """
     found: dict[int, bytes] = {}
     for segment, (leaf, offset) in enumerate(reader.leaf_readers()):
@@ -279,19 +280,19 @@ def term_values(reader, field: str, btext: bytes, docnums: list[int],
                 "_maxid", "_baseoffset", "_nextoffset", "_lastblock")):
             _values_by_skipping(matcher, local, offset, found)
             continue
-        blocks = (block_index(segment, lambda: _blocks(_raw_matcher(leaf, field, btext)))
-                  if block_index is not None else None)
-        if blocks is not None:
+        if cache is not None:
+            term = (segment, field, btext)
+            blocks = cache(("blocks", *term), lambda: _blocks(_raw_matcher(leaf, field, btext)))
             last_ids = [last for last, _ in blocks]
-            current = -1
             for d in local:
                 number = bisect.bisect_left(last_ids, d)
                 if number == len(blocks):
                     break
-                if number != current:
-                    matcher._goto(blocks[number][1])
-                    current = number
-                _take(matcher, {d}, offset, found)
+                ids, values = cache(("block", *term, number),
+                                    lambda: _block_data(matcher, blocks[number][1]))
+                i = bisect.bisect_left(ids, d)
+                if i < len(ids) and ids[i] == d:
+                    found[d + offset] = values[i]
             continue
         wanted = set(local)
         position = 0  # index in ``local`` of the next wanted document
@@ -325,6 +326,14 @@ def _blocks(matcher) -> list[tuple[int, int]]:
             return blocks
         position = matcher._nextoffset
         matcher._next_block()
+
+
+def _block_data(matcher, position: int) -> tuple[tuple, tuple]:
+    """The doc numbers and values of the block at ``position``."""
+    matcher._goto(position)
+    matcher._read_ids()
+    matcher._read_values()
+    return tuple(matcher._ids), tuple(matcher._values)
 
 
 def _take(matcher, wanted: set[int], offset: int, found: dict[int, bytes]) -> None:

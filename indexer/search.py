@@ -14,7 +14,6 @@ import json
 import os
 import threading
 import time
-from functools import partial
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -408,8 +407,8 @@ class Index:
         highlight_terms = _highlight_terms(whoosh_query)
         docnums = [docnum for docnum, _ in window]
         reader = searcher.reader()
-        blocks = partial(self._term_scores.block_index, snap.generation)
-        spans = {field: match_spans(reader, field, highlight_terms.get(field, ()), docnums, blocks)
+        cache = self._term_scores.cache_for(snap.generation)
+        spans = {field: match_spans(reader, field, highlight_terms.get(field, ()), docnums, cache)
                  for field in ("title", "body")}
         hits = [self._hit(searcher, docnum, score, as_of, spans["title"][docnum],
                           spans["body"][docnum]) for docnum, score in window]
@@ -716,13 +715,14 @@ def _highlight_terms(whoosh_query) -> dict[str, set[str]]:
 
 
 def match_spans(reader, field: str, terms, docnums,
-                block_index=None) -> dict[int, list[tuple[int, int]]]:
+                cache=None) -> dict[int, list[tuple[int, int]]]:
     """Character spans of the query's terms in each of ``docnums``, read from the postings.
 
     The index stores character offsets (``chars=True``), so highlighting never re-analyzes
     the text (Whoosh's "pinpoint" idea, without a live Results object). Each term's postings
     are read once for the whole page, only the blocks that hold one of its documents; with a
-    ``block_index`` (`TermScores.block_index`), those blocks are found from a cached list.
+    ``cache`` (`TermScores.cache_for`), those blocks are found from a cached list and kept
+    decoded.
     """
     wanted = sorted(set(docnums))
     found: dict[int, set] = {d: set() for d in wanted}
@@ -731,8 +731,7 @@ def match_spans(reader, field: str, terms, docnums,
         btext = fieldtype.to_bytes(text)
         if (field, btext) not in reader:
             continue
-        blocks = block_index(field, btext) if block_index is not None else None
-        for docnum, value in term_values(reader, field, btext, wanted, blocks).items():
+        for docnum, value in term_values(reader, field, btext, wanted, cache).items():
             found[docnum].update((s, e) for _, s, e in
                                  fieldtype.format.decode_as("characters", value))
     return {d: _merge(spans) for d, spans in found.items()}
