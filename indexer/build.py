@@ -40,7 +40,6 @@ MANIFEST = "manifest.json"
 MANIFEST_VERSION = 4  # an incremental build over an older manifest falls back to a full one
 VOCABULARY = "vocabulary.json"
 PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
-MULTIPROCESS_MIN_DOCS = 2000
 
 # Words for the vocabulary: hyphenated compounds count by their parts, like the analyzer's
 # query mode, so a suggestion or prefix expansion is always one searchable word.
@@ -326,6 +325,8 @@ def _vocabulary(offers: Iterable[Offer]) -> dict[str, list]:
     """folded word -> [most frequent original spelling, document frequency].
 
     Suggestions ("Vouliez-vous dire") come from here, so they show the accented original.
+    Full builds count in their worker processes (`_Shard`, `_merge_spellings`); this is the
+    definition they are tested against, over the offers in id order.
     """
     spellings: dict[str, Counter] = defaultdict(Counter)
     for offer in offers:
@@ -735,16 +736,13 @@ def _verify(build: Path, expected: dict[str, _Entry]) -> None:
                 raise OffresError(f"vérification échouée : {doc_id} introuvable")
 
 
-def _apply(ix, additions: dict[str, _Entry], deletions: Iterable[str] = (), *,
-           fresh: bool = False) -> None:
-    """One all-or-nothing commit; a failed writer is cancelled so its lock is released."""
-    # Whoosh's multiprocessing writer analyzes on both cores; it leaves one segment per
-    # process (merging them back costs more than it saved), so use it only for big builds.
-    big = fresh and len(additions) >= MULTIPROCESS_MIN_DOCS and (os.cpu_count() or 1) > 1
-    writer = ix.writer(procs=2, multisegment=True) if big else ix.writer()
+def _apply(ix, additions: dict[str, _Entry], deletions: Iterable[str] = ()) -> None:
+    """One all-or-nothing commit of an incremental build; a failed writer is cancelled so its
+    lock is released."""
+    writer = ix.writer()
     try:
         # Old versions go in one query: update_document would open a reader per document.
-        replaced = [Term("id", doc_id) for doc_id in [*deletions, *additions]] if not fresh else []
+        replaced = [Term("id", doc_id) for doc_id in [*deletions, *additions]]
         if replaced:
             writer.delete_by_query(Or(replaced))
         for doc_id, item in additions.items():

@@ -323,3 +323,48 @@ def test_incremental_keeps_suggestions_and_duplicates_right(tmp_path, corpus_cop
     build_index(corpus_copy, index_dir, incremental=True)
     with open_index(index_dir) as index:
         assert index.search("ergotherapeutte").suggestion is None
+
+
+def test_parallel_build_matches_the_sequential_one(tmp_path, monkeypatch):
+    """Worker processes (one segment each): same offers, duplicates, skipped files and
+    vocabulary (most frequent spelling, ties to the smallest id) as one process."""
+    import indexer.build as build
+    from indexer.parsing import parse_offer
+
+    corpus = tmp_path / "corpus"
+    for n in range(90):
+        spelling = "Éducateur" if n % 2 else "EDUCATEUR"  # a tie on the spelling
+        write(corpus / f"o{n:03}.txt", offer_text(f"26-{n % 80}", f"{spelling} numéro {n}",
+                                                  extra=f"mot{n % 7} accompagnement"))
+    newer = offer_text("26-5", "Éducateur numéro 5", extra="nouvelle version").replace(
+        "mardi 1 juillet 2025", "mardi 8 juillet 2025")
+    write(corpus / "z-newer.txt", newer)
+    write(corpus / "vide.txt", b"")
+    write(corpus / "image.png", b"\x89PNG")
+    monkeypatch.setattr(build, "SHARD_CHUNK", 4)
+    reports, folders = [], []
+    for min_files in (10**6, 2):  # sequential, then with workers
+        monkeypatch.setattr(build, "PARALLEL_MIN_FILES", min_files)
+        index_dir = tmp_path / f"index-{min_files}"
+        reports.append(build_index(corpus, index_dir))
+        folders.append(live_build(index_dir))
+    sequential, parallel = reports
+    assert parallel.indexed == sequential.indexed == 80
+    assert parallel.duplicates == sequential.duplicates and len(parallel.duplicates) == 10
+    assert parallel.skipped == sequential.skipped and len(parallel.skipped) == 2
+    assert parallel.warnings == sequential.warnings
+    manifests = [json.loads((f / "manifest.json").read_text(encoding="utf-8")) for f in folders]
+    assert manifests[0] == manifests[1]
+    vocabularies = [json.loads((f / "vocabulary.json").read_text(encoding="utf-8")) for f in folders]
+    winners = [parse_offer(source) for source in sorted(
+        (source for source, (_, doc_id, *_) in manifests[0]["files"].items()
+         if manifests[0]["docs"][doc_id] == manifests[0]["files"][source][0]),
+        key=lambda source: manifests[0]["files"][source][1])]
+    assert vocabularies[0] == vocabularies[1] == build._vocabulary(winners)
+    assert vocabularies[1]["educateur"][1] == 80
+    with open_index(tmp_path / "index-2") as index, open_index(tmp_path / "index-1000000") as one:
+        assert index.doc_count() == 80
+        assert "nouvelle version" in index.get("26-5").text
+        assert index.search("educateur").total == 80
+        for query in ("mot3", "mot5 accompagnement", "nouvelle"):
+            assert index.search(query).total == one.search(query).total > 0
