@@ -105,13 +105,14 @@ class TermScores:
         reader = searcher.reader()
         if (field, btext) not in reader:
             return {}
-        docs = self._doc_ints(reader, key)
+        docs = self._doc_ints(reader, key)  # one int object per docnum, shared by every term
         ids: list[int] = []
         weights: list[float] = []
         for leaf, offset in reader.leaf_readers():
             if (field, btext) in leaf:
-                _read_postings(leaf, field, btext, offset, ids, weights)
-        ids = [docs[d] for d in ids]  # one int object per docnum, shared by every term
+                local, found = _live_postings(leaf, field, btext, "weights")
+                ids.extend([docs[d + offset] for d in local])
+                weights.extend(found)
         if not schema[field].scorable:  # Whoosh's WeightScorer: the weight itself
             return dict(zip(ids, weights))
         weighting = searcher.weighting
@@ -228,32 +229,9 @@ def _positions(searcher, field: str, text: str) -> dict[int, frozenset]:
     btext = fieldtype.to_bytes(text)
     raw: dict[int, bytes] = {}
     for leaf, offset in searcher.reader().leaf_readers():
-        if (field, btext) not in leaf:
-            continue
-        matcher = leaf.postings(field, btext)
-        deleted = None
-        if isinstance(matcher, WrappingMatcher):  # FilterMatcher over the deleted documents
-            deleted = leaf.is_deleted
-            matcher = matcher.child
-        if all(hasattr(matcher, name) for name in
-               ("_read_ids", "_read_values", "_next_block", "_i", "_ids", "_values")):
-            while matcher.is_active():
-                if matcher._ids is None:
-                    matcher._read_ids()
-                if matcher._values is None:
-                    matcher._read_values()
-                i = matcher._i
-                raw.update(zip([d + offset for d in matcher._ids[i:]], matcher._values[i:]))
-                if deleted is not None:
-                    for d in matcher._ids[i:]:
-                        if deleted(d):
-                            del raw[d + offset]
-                matcher._next_block()
-        else:
-            while matcher.is_active():
-                if deleted is None or not deleted(matcher.id()):
-                    raw[matcher.id() + offset] = matcher.value()
-                matcher.next()
+        if (field, btext) in leaf:
+            local, values = _live_postings(leaf, field, btext, "values")
+            raw.update(zip([d + offset for d in local], values))
     decode = _position_decoder(fieldtype.format)
     return {d: frozenset(decode(value)) for d, value in raw.items()}
 
@@ -414,37 +392,36 @@ def _union(parts: list[Scores]) -> Scores:
     return merged
 
 
-def _read_postings(leaf, field: str, btext: bytes, offset: int,
-                   ids: list[int], weights: list[float]) -> None:
-    """Append one segment's postings (global doc numbers) and weights, skipping deleted
-    documents. Whole blocks at a time when the matcher is Whoosh's block matcher."""
+def _live_postings(leaf, field: str, btext: bytes, part: str) -> tuple[list[int], list]:
+    """One segment's postings of a term, deleted documents left out: (doc numbers in the
+    segment, their "weights" or "values"). Whole blocks at a time when the matcher is
+    Whoosh's block matcher, one posting at a time otherwise."""
     matcher = leaf.postings(field, btext)
     deleted = None
     if isinstance(matcher, WrappingMatcher):  # FilterMatcher over the deleted documents
         deleted = leaf.is_deleted
         matcher = matcher.child
-    block_reader = all(hasattr(matcher, name) for name in
-                       ("_read_ids", "_read_weights", "_next_block", "_i", "_ids", "_weights"))
-    start = len(ids)
-    if block_reader:
+    ids: list[int] = []
+    items: list = []
+    attribute, read = "_" + part, "_read_" + part
+    if all(hasattr(matcher, name) for name in
+           ("_read_ids", read, "_next_block", "_i", "_ids", attribute)):
         while matcher.is_active():
             if matcher._ids is None:
                 matcher._read_ids()
-            if matcher._weights is None:
-                matcher._read_weights()
+            if getattr(matcher, attribute) is None:
+                getattr(matcher, read)()
             i = matcher._i
             ids.extend(matcher._ids[i:])
-            weights.extend(matcher._weights[i:])
+            items.extend(getattr(matcher, attribute)[i:])
             matcher._next_block()
     else:
+        one = matcher.weight if part == "weights" else matcher.value
         while matcher.is_active():
             ids.append(matcher.id())
-            weights.append(matcher.weight())
+            items.append(one())
             matcher.next()
     if deleted is not None:
-        kept = [(d, w) for d, w in zip(ids[start:], weights[start:]) if not deleted(d)]
-        del ids[start:], weights[start:]
-        ids.extend(d for d, _ in kept)
-        weights.extend(w for _, w in kept)
-    if offset:
-        ids[start:] = [d + offset for d in ids[start:]]
+        kept = [i for i, d in enumerate(ids) if not deleted(d)]
+        ids, items = [ids[i] for i in kept], [items[i] for i in kept]
+    return ids, items
