@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
@@ -83,10 +83,11 @@ class BuildReport:
         }
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     """One usable corpus file: what deduplication needs, and the offer once it is parsed
-    (an unchanged file of an incremental build is not parsed again)."""
+    (an unchanged file of an incremental build is not parsed again). A named tuple: an
+    incremental build makes one per file of the corpus, three times faster than a frozen
+    dataclass."""
 
     source: str
     digest: str
@@ -285,20 +286,21 @@ def _read_corpus(corpus: Path, report: BuildReport, max_bytes: int,
         if isinstance(path, Skipped):
             report.skipped.append(path)
             continue
+        source = str(path)
         try:
-            stat = path.stat()
-            cached = known.get(str(path)) if known else None
+            stat = os.stat(source)
+            cached = known.get(source) if known else None
             # Same size and modification time as at the last build: same content, unread.
             if cached and cached[3:5] == [stat.st_size, stat.st_mtime_ns]:
                 digest = cached[0]
             else:
                 digest = file_digest(path)
         except OSError as exc:
-            report.skipped.append(Skipped(str(path), f"fichier illisible ({exc.strerror or exc})"))
+            report.skipped.append(Skipped(source, f"fichier illisible ({exc.strerror or exc})"))
             continue
         if cached and cached[0] == digest:
-            entries.append(_Entry(str(path), digest, cached[1], tuple(cached[2]),
-                                  stat=(stat.st_size, stat.st_mtime_ns)))
+            entries.append(_Entry(source, digest, cached[1], tuple(cached[2]), None,
+                                  (stat.st_size, stat.st_mtime_ns)))
         else:
             to_parse.append(path)
             digests[path] = digest
