@@ -368,7 +368,7 @@ def _write_json(path: Path, data) -> None:
 
 MAX_WORKERS = 4
 SHARD_CHUNK = 32  # files per message from a worker; worker k takes chunks k, k + n, ...
-SHARD_LIMIT_MB = 128  # each worker's Whoosh posting pool before it spills sorted runs to disk
+SHARD_LIMIT_MB = 64  # each worker's Whoosh posting pool (estimated size) before it spills a sorted run to disk
 
 
 def _posting_pool_class():
