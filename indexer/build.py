@@ -384,7 +384,7 @@ def _posting_pool_class():
     from whoosh.writing import PostingPool
 
     class BatchedPostingPool(PostingPool):
-        batch = 8192
+        batch = 1024  # postings per pickle; a merge holds one batch per run (30 runs at 100k)
 
         def add(self, item):
             # item = (fieldname, tbytes, docnum, weight, vbytes), as SegmentWriter builds it;
