@@ -23,12 +23,12 @@ from markupsafe import Markup, escape
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 
+from indexer import whoosh_fixes
 from indexer.analysis import fold, synonym_table
 from indexer.build import VOCABULARY, live_build
 from indexer.columns import read_column
-from indexer import whoosh_fixes
-from indexer.facets import CodedColumn, doc_mask, mask_docs
 from indexer.errors import IndexNotFoundError, QueryError
+from indexer.facets import CodedColumn, doc_mask, mask_docs
 from indexer.offer import Offer
 from indexer.query import Clause, QueryBuilder, parse_user_query
 from indexer.results import FacetValue, Hit, OfferHighlight, SearchPage
@@ -82,7 +82,8 @@ class _Columns:
         return self._live_mask
 
     def coded(self, name: str, as_of: dt.date) -> CodedColumn | None:
-        """The facet column coded as bytes for counting (None: too many distinct values)."""
+        """The facet's values with the set of offers of each, for counting and filtering
+        (None: more than 255 distinct values)."""
         key = (name, as_of.toordinal() if name in ("status", "posted") else 0)
         try:
             return self._coded[key]
