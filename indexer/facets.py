@@ -72,7 +72,7 @@ def doc_mask(docs, size: int) -> int:
     return _from_flags(flags)
 
 
-def mask_docs(mask: int, size: int = 0) -> set[int]:
+def mask_docs(mask: int) -> set[int]:
     """The document numbers of a set."""
     if not mask:
         return set()

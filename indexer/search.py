@@ -399,7 +399,7 @@ class Index:
             final_mask = base_mask
             for mask in filter_masks.values():
                 final_mask &= mask
-            final = mask_docs(final_mask, columns.size)
+            final = mask_docs(final_mask)
         facets = self._facets(base_mask, filter_masks, selected, columns, as_of)
 
         ordered = self._order(scores, final, sort, columns, as_of, limit=page * per_page,
@@ -504,7 +504,7 @@ class Index:
                 raw = Counter(coded.counts(mask))
             else:
                 raw = Counter(map(columns.facet(name, as_of).__getitem__,
-                                  mask_docs(mask, columns.size)))
+                                  mask_docs(mask)))
             if name == "posted":
                 counts = Counter({label: sum(raw[m] for m in members)
                                   for label, members in _POSTED_MEMBERS.items()})
