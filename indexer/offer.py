@@ -29,6 +29,19 @@ class Offer:
     deadline: dt.date | None = None
     start: str | None = None
     respnc: str | None = None
+    # How to apply and where the offer comes from, as the source states them.
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    url: str | None = None  # the original offer's page
+    pdf_url: str | None = None  # the original offer's PDF
+    # What the offer is, as job boards classify it.
+    rome_code: str | None = None  # e.g. "M1607"
+    rome_label: str | None = None  # e.g. "Secrétariat"
+    contract: str | None = None  # "titulaire" or "contractuel"
+    category: str | None = None  # "A", "B", "C" (or "D")
+    latitude: float | None = None
+    longitude: float | None = None
+    republished: dt.date | None = None  # the "du <date>" of a republished reference
     sections: tuple[tuple[str, str], ...] = ()
     text: str = ""
     source: str = ""
@@ -39,7 +52,7 @@ class Offer:
         # Field by field rather than dataclasses.asdict (a deep copy): this runs twice per
         # offer at build time.
         data = {f.name: getattr(self, f.name) for f in _FIELDS}
-        for name in ("posted", "deadline"):
+        for name in _DATES:
             if data[name] is not None:
                 data[name] = data[name].isoformat()
         data["sections"] = [list(pair) for pair in self.sections]
@@ -50,7 +63,7 @@ class Offer:
     def from_dict(cls, data: dict[str, Any]) -> "Offer":
         """Inverse of :meth:`to_dict`."""
         values = {f.name: data.get(f.name, f.default) for f in _FIELDS}
-        for name in ("posted", "deadline"):
+        for name in _DATES:
             if isinstance(values[name], str):
                 values[name] = dt.date.fromisoformat(values[name])
         values["sections"] = tuple(tuple(pair) for pair in values["sections"] or ())
@@ -62,3 +75,4 @@ class Offer:
 
 
 _FIELDS = dataclasses.fields(Offer)
+_DATES = ("posted", "deadline", "republished")
