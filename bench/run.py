@@ -165,7 +165,7 @@ def _records(path: str):
 def child_parse(corpus: str, out: str) -> dict:
     """Parse every offer once (the peers index these records)."""
     from indexer import parse_offer
-    from indexer.corpus import iter_corpus
+    from indexer.building.corpus import iter_corpus
 
     started = time.perf_counter()
     count = 0

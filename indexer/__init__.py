@@ -9,7 +9,7 @@ The Python API::
         offer = index.get("3134-25-1255/SR")
 """
 
-from indexer.build import BuildReport, build_index, rollback
+from indexer.building import BuildReport, build_index
 from indexer.errors import (
     CorpusNotFoundError,
     IndexLockedError,
@@ -21,7 +21,8 @@ from indexer.errors import (
 from indexer.offer import Offer
 from indexer.parsing import parse_offer
 from indexer.results import FacetValue, Hit, SearchPage
-from indexer.search import Index, open_index
+from indexer.searching import Index, open_index
+from indexer.store import rollback
 
 __all__ = [
     "BuildReport", "CorpusNotFoundError", "FacetValue", "Hit", "Index", "IndexLockedError",

@@ -11,9 +11,7 @@ import json
 import sys
 from typing import Sequence
 
-from indexer.build import BuildReport, build_index, rollback
-from indexer.errors import OffresError
-from indexer.search import open_index
+from indexer import BuildReport, OffresError, build_index, open_index, rollback
 
 EXIT_OK, EXIT_WARNINGS, EXIT_FAILED = 0, 1, 2
 

@@ -79,6 +79,11 @@ def body_text(offer: Offer) -> str:
     return offer.text or "\n\n".join(text for _, text in offer.sections)
 
 
+def stored_offer(stored: dict) -> Offer:
+    """The `Offer` of a stored document (the inverse of the "offer" field below)."""
+    return Offer.from_dict(json.loads(stored["offer"]))
+
+
 def offer_to_document(offer: Offer, doc_id: str, digest: str) -> dict:
     """The document the writer receives for one offer."""
     body = body_text(offer)

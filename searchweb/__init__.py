@@ -16,7 +16,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from indexer import Index, IndexNotFoundError, QueryError, open_index
-from indexer.search import today_in_noumea
+from indexer.clock import today_in_noumea
 from searchweb.ratelimit import RateLimiter
 from searchweb.state import BadParameter
 

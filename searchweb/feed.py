@@ -8,7 +8,7 @@ from typing import Callable
 from xml.etree import ElementTree as ET
 
 from indexer.results import Hit, SearchPage
-from indexer.search import NOUMEA
+from indexer.clock import NOUMEA
 from searchweb import frdates
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

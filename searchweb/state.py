@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 from urllib.parse import quote_plus, urlencode
 
-from indexer.search import FACETS, MAX_PER_PAGE, MAX_WINDOW, SORTS
+from indexer.searching import FACETS, MAX_PER_PAGE, MAX_WINDOW, SORTS
 
 DEFAULT_SORT = "pertinence"
 DEFAULT_PER_PAGE = 10

@@ -13,7 +13,7 @@ import pytest
 from indexer import (
     CorpusNotFoundError, IndexLockedError, IndexNotFoundError, build_index, open_index, rollback,
 )
-from indexer.build import indexer_lock, live_build
+from indexer.store import indexer_lock, live_build
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
@@ -325,10 +325,25 @@ def test_incremental_keeps_suggestions_and_duplicates_right(tmp_path, corpus_cop
         assert index.search("ergotherapeutte").suggestion is None
 
 
+def vocabulary_of(offers) -> dict[str, list]:
+    """The vocabulary's definition, over the offers in id order: folded word -> [most
+    frequent original spelling (ties: the first met), document frequency]. The build counts
+    in its worker processes and merges; this is what the merge must give."""
+    from collections import Counter, defaultdict
+
+    from indexer.building.vocabulary import words
+
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for offer in offers:
+        for folded, spelling in words(offer).items():
+            spellings[folded][spelling] += 1
+    return {w: [c.most_common(1)[0][0], sum(c.values())] for w, c in sorted(spellings.items())}
+
+
 def test_parallel_build_matches_the_sequential_one(tmp_path, monkeypatch):
     """Worker processes (one segment each): same offers, duplicates, skipped files and
     vocabulary (most frequent spelling, ties to the smallest id) as one process."""
-    import indexer.build as build
+    import indexer.building.workers as workers
     from indexer.parsing import parse_offer
 
     corpus = tmp_path / "corpus"
@@ -341,10 +356,10 @@ def test_parallel_build_matches_the_sequential_one(tmp_path, monkeypatch):
     write(corpus / "z-newer.txt", newer)
     write(corpus / "vide.txt", b"")
     write(corpus / "image.png", b"\x89PNG")
-    monkeypatch.setattr(build, "SHARD_CHUNK", 4)
+    monkeypatch.setattr(workers, "SHARD_CHUNK", 4)
     reports, folders = [], []
     for min_files in (10**6, 2):  # sequential, then with workers
-        monkeypatch.setattr(build, "PARALLEL_MIN_FILES", min_files)
+        monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", min_files)
         index_dir = tmp_path / f"index-{min_files}"
         reports.append(build_index(corpus, index_dir))
         folders.append(live_build(index_dir))
@@ -360,7 +375,7 @@ def test_parallel_build_matches_the_sequential_one(tmp_path, monkeypatch):
         (source for source, (_, doc_id, *_) in manifests[0]["files"].items()
          if manifests[0]["docs"][doc_id] == manifests[0]["files"][source][0]),
         key=lambda source: manifests[0]["files"][source][1])]
-    assert vocabularies[0] == vocabularies[1] == build._vocabulary(winners)
+    assert vocabularies[0] == vocabularies[1] == vocabulary_of(winners)
     assert vocabularies[1]["educateur"][1] == 80
     with open_index(tmp_path / "index-2") as index, open_index(tmp_path / "index-1000000") as one:
         assert index.doc_count() == 80

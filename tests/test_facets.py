@@ -7,7 +7,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.facets import CodedColumn, doc_mask, mask_docs
+from indexer.searching.bitsets import CodedColumn, doc_mask, mask_docs
 
 _VALUES = st.sampled_from(["Province Sud", "Province Nord", "Nouméa", "", None, "ouverte"])
 

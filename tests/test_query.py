@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer.query import MAX_CLAUSES, MAX_QUERY_CHARS, Clause, parse_user_query
+from indexer.searching.query import MAX_CLAUSES, MAX_QUERY_CHARS, Clause, parse_user_query
 
 T = ("title", "body")
 

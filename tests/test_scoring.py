@@ -1,4 +1,4 @@
-"""The query evaluator (`indexer.scoring`) against Whoosh's own: same documents, same scores.
+"""The query evaluator (`indexer.searching.scoring`) against Whoosh's own: same documents, same scores.
 
 The index is real: 300 generated offers plus the five seeds, then a second segment written
 without merging and a few deletions, so leaf readers, offsets and deleted documents are all
@@ -18,12 +18,12 @@ from whoosh import index as whoosh_index
 from whoosh import query as Q
 
 from indexer import build_index, open_index
-from indexer.build import live_build
-from indexer.query import parse_user_query
+from indexer.store import live_build
+from indexer.searching.query import parse_user_query
 from indexer.schema import offer_to_document
 from indexer.offer import Offer
-from indexer.scoring import TermScores, whoosh_scores
-from indexer.search import match_spans
+from indexer.searching.scoring import TermScores, whoosh_scores
+from indexer.searching.highlight import match_spans
 
 from conftest import AS_OF, SEED_CORPUS
 
@@ -89,8 +89,8 @@ def multi_segment_index(tmp_path_factory) -> Path:
 
 
 def _queries(index, searcher):
-    snap = index._snapshot()
-    builder = index._builder(snap)
+    snap = index._snapshots.current()
+    builder = index._resolver.builder(snap)
     for text in QUERIES:
         clauses, _ = parse_user_query(text)
         for mode in ("and", "or"):
@@ -104,7 +104,7 @@ def _queries(index, searcher):
 
 def test_same_documents_and_scores_as_whoosh(multi_segment_index):
     with open_index(multi_segment_index) as index:
-        snap = index._snapshot()
+        snap = index._snapshots.current()
         live = snap.columns().live_docs
         evaluator = TermScores()
         checked = 0
@@ -121,7 +121,7 @@ def test_same_documents_and_scores_as_whoosh(multi_segment_index):
 
 def test_cache_stays_within_its_budget(multi_segment_index):
     with open_index(multi_segment_index) as index:
-        snap = index._snapshot()
+        snap = index._snapshots.current()
         live = snap.columns().live_docs
         evaluator = TermScores(max_postings=200)
         for text in ("social", "educateu", "sant", "publiqu", "enfanc", "protection"):
@@ -157,9 +157,9 @@ def _reference_spans(reader, field, terms, docnums):
                                    ("houailou", "kone", "introuvable")])
 def test_highlight_spans_read_from_blocks(multi_segment_index, terms):
     with open_index(multi_segment_index) as index:
-        reader = index._snapshot().searcher.reader()
-        live = index._snapshot().columns().live_docs
-        evaluator, generation = TermScores(), index._snapshot().generation
+        reader = index._snapshots.current().searcher.reader()
+        live = index._snapshots.current().columns().live_docs
+        evaluator, generation = TermScores(), index._snapshots.current().generation
         pages = [live[:10], live[::37], live[-5:], [live[0], live[-1]]]
         marked = 0
         for docnums in pages:
@@ -189,8 +189,8 @@ def _merge_for_test(spans):
 def test_search_pages_agree_with_whoosh_order(multi_segment_index):
     """Whole pages through Index.search: the ranking Whoosh's scores give."""
     with open_index(multi_segment_index) as index:
-        snap = index._snapshot()
-        builder = index._builder(snap)
+        snap = index._snapshots.current()
+        builder = index._resolver.builder(snap)
         for text in ("travailleur social", "educatrice", '"protection de l\'enfance"'):
             page = index.search(text, as_of=AS_OF, per_page=20)
             query = builder.build(parse_user_query(text)[0])
@@ -202,11 +202,11 @@ def test_search_pages_agree_with_whoosh_order(multi_segment_index):
 
 
 def test_whole_columns_match_whooshs_per_document_readers(multi_segment_index):
-    from indexer.columns import read_column, read_field_lengths
+    from indexer.whoosh_internals.columns import read_column, read_field_lengths
     from indexer.schema import FACET_FIELDS
 
     with open_index(multi_segment_index) as index:
-        reader = index._snapshot().searcher.reader()
+        reader = index._snapshots.current().searcher.reader()
         count = reader.doc_count_all()
         for name in FACET_FIELDS + ("posted", "deadline"):
             assert read_column(reader, name) == list(reader.column_reader(name))[:count], name

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from indexer.analysis import analyze, synonym_table
-from indexer.synonyms import parse_groups, synonym_groups, synonym_key
+from indexer.analysis import synonym_key
+from indexer.analysis.synonyms import parse_groups, synonym_groups
 
 REQUIRED = [
     ("ASS", "assistant de service social"),

@@ -7,10 +7,11 @@ import pickle
 from array import array
 
 import pytest
-from whoosh.filedb import compound
+from whoosh.filedb import compound, structfile
 
 from indexer import open_index
-from indexer.whoosh_fixes import MemoryViewFile, SharedBufferFile
+from indexer.store import live_build
+from indexer.whoosh_internals.buffers import MemoryViewFile, SharedBufferFile, open_shared
 
 DATA = b"first line\nsecond\n\nlast without newline" + pickle.dumps({"a": [1, 2]}) + bytes(range(256))
 
@@ -50,10 +51,18 @@ def test_shared_buffer_file_gets_and_subsets_without_copying():
     assert sub.get(0, 4) == b"Line" and f.get(6, 4) == b"Line"
 
 
-def test_opening_an_index_installs_the_shared_buffer(seed_index_dir):
+def test_searchers_read_segments_in_place_and_whoosh_is_not_patched(seed_index_dir):
+    """The index's segments are read through SharedBufferFile subsets of one map, and
+    Whoosh's own classes are left as they are for every other index of the process."""
+    ix = open_shared(live_build(seed_index_dir))
+    with ix.searcher() as searcher:
+        # A segment reader reads an overlay of its compound file (a) over the folder (b).
+        compounds = [leaf._storage.a for leaf, _ in searcher.reader().leaf_readers()]
+        assert compounds and all(type(c) is compound.CompoundStorage for c in compounds)
+        assert all(type(c._file) is SharedBufferFile and c._source is None for c in compounds)
     with open_index(seed_index_dir) as index:
-        assert index.search("educatrice").total >= 1
-        assert compound.BufferFile is SharedBufferFile
+        assert index.search("educatrice").total == 1
+    assert compound.BufferFile is structfile.BufferFile
 
 
 @pytest.mark.parametrize("obj", [(128, 5, 1.5, 0, 3, 9), list(range(5000)), "é" * 3000, None])

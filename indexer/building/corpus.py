@@ -1,14 +1,23 @@
-"""Walking the corpus folder: which files are offers, and which are refused and why."""
+"""The corpus folder: which files are offers, which are refused and why, and reading one file.
+
+Every reading of a corpus file goes through `read_offer` (or `file_digest` when only the
+content's hash is needed), so the refusal reasons and the digest are the same everywhere.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
-from indexer.errors import CorpusNotFoundError
+from indexer.errors import CorpusNotFoundError, OfferFileError
+from indexer.offer import Offer
+from indexer.parsing import parse_bytes
 
+# Larger files are refused: no offer is that long, and a file this size would be pasted data.
+DEFAULT_MAX_BYTES = 2_000_000
 OFFER_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonld"})
 
 
@@ -78,3 +87,46 @@ def iter_corpus(root: str | os.PathLike) -> Iterator[Path | Skipped]:
                 yield Skipped(str(path), f"format non pris en charge ({suffix})")
 
     yield from walk(root_path)
+
+
+class ReadOffer(NamedTuple):
+    """A corpus file read and parsed: the offer, the content's digest, and (size, mtime in
+    ns) when it was read."""
+
+    offer: Offer
+    digest: str
+    stat: tuple[int, int]
+
+
+def _unreadable(source: str, exc: OSError) -> Skipped:
+    return Skipped(source, f"fichier illisible ({exc.strerror or exc})")
+
+
+def file_digest(path: str | os.PathLike) -> str:
+    """The SHA-256 of a file's content (what an incremental build compares)."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def read_offer(path: str | os.PathLike, max_bytes: int) -> ReadOffer | Skipped:
+    """Read and parse one corpus file, or say why it is refused."""
+    source = str(path)
+    try:
+        stat = os.stat(source)
+        with open(source, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        return _unreadable(source, exc)
+    try:
+        offer = parse_bytes(data, source, max_bytes=max_bytes)
+    except OfferFileError as exc:
+        return Skipped(exc.path, exc.reason)
+    return ReadOffer(offer, hashlib.sha256(data).hexdigest(), (stat.st_size, stat.st_mtime_ns))
+
+
+def stable_id(offer: Offer, corpus: Path) -> str:
+    """The reference when there is one, else an id derived from the file's path."""
+    if offer.reference:
+        return offer.reference
+    rel = os.path.relpath(offer.source, corpus)
+    return "sans-ref-" + hashlib.sha1(rel.encode("utf-8", "surrogatepass")).hexdigest()[:10]

@@ -1,5 +1,5 @@
 """Query evaluation over per-term BM25F scores: the documents and scores Whoosh's matchers
-give for the queries `indexer.query` builds, computed with dict and set operations.
+give for the queries `indexer.searching.query` builds, computed with dict and set operations.
 
 Whoosh evaluates a query by stepping Python matcher objects posting by posting, which costs
 a few microseconds per matching document and term: hundreds of milliseconds for two common
@@ -15,24 +15,19 @@ Every, Phrase); any other node is handed to Whoosh, whose scores add up the same
 
 from __future__ import annotations
 
-import bisect
-import pickle
 import threading
 from collections import OrderedDict
-from itertools import accumulate
-from operator import itemgetter
 
-from whoosh import formats
 from whoosh import query as Q
-from whoosh.matching import WrappingMatcher
 from whoosh.scoring import BM25F
 
-from indexer.columns import read_field_lengths
+from indexer.whoosh_internals.columns import read_field_lengths
+from indexer.whoosh_internals.postings import field_b, live_postings, positions
+
 
 # At most this many cached entries (postings, positions, block documents) per index
 # generation: about 250 MB of a serving process at 100,000 offers when full.
 MAX_CACHED_POSTINGS = 1_500_000
-
 Scores = dict[int, float]
 
 
@@ -70,10 +65,10 @@ class TermScores:
     def positions(self, searcher, key: tuple, field: str, text: str) -> dict[int, frozenset]:
         """Every live document holding ``field:text``, with the term's positions in it."""
         return self._cached(key, ("positions", field, text),
-                            lambda: _positions(searcher, field, text))
+                            lambda: positions(searcher, field, text))
 
     def cache_for(self, key: tuple):
-        """For `term_values`: ``(entry, build) -> value`` in this cache, for generation ``key``."""
+        """For `indexer.whoosh_internals.postings.term_values`: ``(entry, build) -> value`` in this cache, for generation ``key``."""
         return lambda entry, build: self._cached(key, entry, build)
 
     def _cached(self, key: tuple, entry: tuple, compute):
@@ -110,13 +105,13 @@ class TermScores:
         weights: list[float] = []
         for leaf, offset in reader.leaf_readers():
             if (field, btext) in leaf:
-                local, found = _live_postings(leaf, field, btext, "weights")
+                local, found = live_postings(leaf, field, btext, "weights")
                 ids.extend([docs[d + offset] for d in local])
                 weights.extend(found)
         if not schema[field].scorable:  # Whoosh's WeightScorer: the weight itself
             return dict(zip(ids, weights))
         weighting = searcher.weighting
-        B = weighting._field_B.get(field, weighting.B)
+        B = field_b(weighting, field)
         K1 = weighting.K1
         idf = searcher.idf(field, text)
         avgfl = searcher.avg_field_length(field) or 1
@@ -223,143 +218,6 @@ class TermScores:
         return kept
 
 
-def _positions(searcher, field: str, text: str) -> dict[int, frozenset]:
-    """The positions of ``field:text`` in each live document holding it."""
-    fieldtype = searcher.schema[field]
-    btext = fieldtype.to_bytes(text)
-    raw: dict[int, bytes] = {}
-    for leaf, offset in searcher.reader().leaf_readers():
-        if (field, btext) in leaf:
-            local, values = _live_postings(leaf, field, btext, "values")
-            raw.update(zip([d + offset for d in local], values))
-    decode = _position_decoder(fieldtype.format)
-    return {d: frozenset(decode(value)) for d, value in raw.items()}
-
-
-def term_values(reader, field: str, btext: bytes, docnums: list[int],
-                cache=None) -> dict[int, bytes]:
-    """The raw posting values of ``field:btext`` in each of ``docnums`` (sorted, live) that
-    holds the term, reading only the posting blocks that can hold them.
-
-    ``cache(entry, build)``, when given (`TermScores.cache_for`), keeps each segment's list
-    of the term's blocks ``[(last doc, block position)]`` and the blocks decoded: the blocks
-    needed are then reached directly. Without it, blocks are skipped by walking their
-    headers.
-    """
-    found: dict[int, bytes] = {}
-    for segment, (leaf, offset) in enumerate(reader.leaf_readers()):
-        if (field, btext) not in leaf:
-            continue
-        local = [d - offset for d in docnums if 0 <= d - offset < leaf.doc_count_all()]
-        if not local:
-            continue
-        matcher = _raw_matcher(leaf, field, btext)
-        if not all(hasattr(matcher, name) for name in (
-                "_read_ids", "_read_values", "_next_block", "_goto", "_i", "_ids", "_values",
-                "_maxid", "_baseoffset", "_nextoffset", "_lastblock")):
-            _values_by_skipping(matcher, local, offset, found)
-            continue
-        if cache is not None:
-            term = (segment, field, btext)
-            blocks = cache(("blocks", *term), lambda: _blocks(_raw_matcher(leaf, field, btext)))
-            last_ids = [last for last, _ in blocks]
-            for d in local:
-                number = bisect.bisect_left(last_ids, d)
-                if number == len(blocks):
-                    break
-                ids, values = cache(("block", *term, number),
-                                    lambda: _block_data(matcher, blocks[number][1]))
-                i = bisect.bisect_left(ids, d)
-                if i < len(ids) and ids[i] == d:
-                    found[d + offset] = values[i]
-            continue
-        wanted = set(local)
-        position = 0  # index in ``local`` of the next wanted document
-        while matcher.is_active() and position < len(local):
-            if matcher._maxid < local[position]:
-                matcher._next_block()
-                continue
-            _take(matcher, wanted, offset, found)
-            while position < len(local) and local[position] <= matcher._maxid:
-                position += 1
-            if matcher._maxid >= local[-1]:
-                break
-            matcher._next_block()
-    return found
-
-
-def _raw_matcher(leaf, field: str, btext: bytes):
-    matcher = leaf.postings(field, btext)
-    if isinstance(matcher, WrappingMatcher):  # FilterMatcher: deleted documents are never wanted
-        matcher = matcher.child
-    return matcher
-
-
-def _blocks(matcher) -> list[tuple[int, int]]:
-    """[(last doc number, block position)] of a term's posting blocks, from their headers."""
-    blocks = []
-    position = matcher._baseoffset
-    while True:
-        blocks.append((matcher._maxid, position))
-        if matcher._lastblock:
-            return blocks
-        position = matcher._nextoffset
-        matcher._next_block()
-
-
-def _block_data(matcher, position: int) -> tuple[tuple, tuple]:
-    """The doc numbers and values of the block at ``position``."""
-    matcher._goto(position)
-    matcher._read_ids()
-    matcher._read_values()
-    return tuple(matcher._ids), tuple(matcher._values)
-
-
-def _take(matcher, wanted: set[int], offset: int, found: dict[int, bytes]) -> None:
-    """The values of the current block's postings whose document is wanted."""
-    if matcher._ids is None:
-        matcher._read_ids()
-    ids = matcher._ids
-    hits = [i for i in range(len(ids)) if ids[i] in wanted]
-    if hits:
-        if matcher._values is None:
-            matcher._read_values()
-        for i in hits:
-            found[ids[i] + offset] = matcher._values[i]
-
-
-def _values_by_skipping(matcher, local: list[int], offset: int, found: dict[int, bytes]) -> None:
-    for d in local:
-        if not matcher.is_active():
-            break
-        if matcher.id() < d:
-            matcher.skip_to(d)
-            if not matcher.is_active():
-                break
-        if matcher.id() == d:
-            found[d + offset] = matcher.value()
-
-
-def _decode_character_positions(value: bytes) -> list[int]:
-    """`whoosh.formats.Characters.decode_positions` with the running sum in C."""
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate(map(_FIRST, pickle.loads(value[4:]))))
-
-
-_FIRST = itemgetter(0)
-
-
-def _position_decoder(fmt):
-    if (type(fmt) is formats.Characters
-            and type(fmt).decode_positions is _CHARACTERS_DECODE_POSITIONS):
-        return _decode_character_positions
-    return lambda value: fmt.decode_as("positions", value)
-
-
-_CHARACTERS_DECODE_POSITIONS = formats.Characters.decode_positions
-
-
 def whoosh_scores(searcher, query: Q.Query) -> Scores:
     """Whoosh's own evaluation: every match with its score."""
     results = searcher.search(query, limit=None)
@@ -390,38 +248,3 @@ def _union(parts: list[Scores]) -> Scores:
             old = get(d)
             merged[d] = s if old is None else old + s
     return merged
-
-
-def _live_postings(leaf, field: str, btext: bytes, part: str) -> tuple[list[int], list]:
-    """One segment's postings of a term, deleted documents left out: (doc numbers in the
-    segment, their "weights" or "values"). Whole blocks at a time when the matcher is
-    Whoosh's block matcher, one posting at a time otherwise."""
-    matcher = leaf.postings(field, btext)
-    deleted = None
-    if isinstance(matcher, WrappingMatcher):  # FilterMatcher over the deleted documents
-        deleted = leaf.is_deleted
-        matcher = matcher.child
-    ids: list[int] = []
-    items: list = []
-    attribute, read = "_" + part, "_read_" + part
-    if all(hasattr(matcher, name) for name in
-           ("_read_ids", read, "_next_block", "_i", "_ids", attribute)):
-        while matcher.is_active():
-            if matcher._ids is None:
-                matcher._read_ids()
-            if getattr(matcher, attribute) is None:
-                getattr(matcher, read)()
-            i = matcher._i
-            ids.extend(matcher._ids[i:])
-            items.extend(getattr(matcher, attribute)[i:])
-            matcher._next_block()
-    else:
-        one = matcher.weight if part == "weights" else matcher.value
-        while matcher.is_active():
-            ids.append(matcher.id())
-            items.append(one())
-            matcher.next()
-    if deleted is not None:
-        kept = [i for i, d in enumerate(ids) if not deleted(d)]
-        ids, items = [ids[i] for i in kept], [items[i] for i in kept]
-    return ids, items

@@ -1,20 +1,27 @@
-"""A fix to Whoosh's read path, applied once by `indexer.search`.
+"""Searchers that read the index's pages in place, shared between threads and processes.
 
 Whoosh 2.7.4 opens each file of a compound segment as a ``BufferFile`` over a slice of the
 segment's mmap, and ``BufferFile.__init__`` wraps that slice in ``io.BytesIO``, which copies
 it: every searcher held the whole index in private memory (1.1 GB per searcher at 100,000
 offers, and about half a second to open one), the problem reported in
-Alfanous-team/alfanous#860 and measured in RELIABILITY-CASES.md (B4). Here the compound
-storage gets a ``BufferFile`` whose file object reads from the mmap slice itself; the pages
-stay shared, in the OS page cache, between every searcher and process.
+Alfanous-team/alfanous#860 and measured in RELIABILITY-CASES.md (B4).
+
+`SharedMapStorage` opens a segment file as a ``SharedBufferFile`` over a memory map of it
+and says it does not support mmap, so Whoosh's ``CompoundStorage`` asks that file for
+subsets (``subset``) instead of mapping and copying: the pages stay in the OS page cache.
+Nothing of Whoosh is patched; only the indexes opened through `open_shared` read this way.
 """
 
 from __future__ import annotations
 
 import io
+import mmap
+import os
 import pickle
+from pathlib import Path
 
-from whoosh.filedb import compound, structfile
+from whoosh.filedb import structfile
+from whoosh.filedb.filestore import FileStorage
 
 
 class MemoryViewFile:
@@ -99,7 +106,23 @@ class SharedBufferFile(structfile.BufferFile):
             return value
 
 
-def apply() -> None:
-    """Make compound segments open their files without copying them (idempotent)."""
-    if compound.BufferFile is structfile.BufferFile:
-        compound.BufferFile = SharedBufferFile
+class SharedMapStorage(FileStorage):
+    """A read-only folder whose compound segment files are read in place (see the module)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, supports_mmap=False, readonly=True)
+
+    def open_file(self, name, **kwargs):
+        if not name.endswith(".seg"):
+            return super().open_file(name, **kwargs)
+        with open(self._fpath(name), "rb") as f:
+            if os.fstat(f.fileno()).st_size == 0:
+                return super().open_file(name, **kwargs)
+            # The map outlives the descriptor; it is unmapped when its last view goes.
+            pages = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        return SharedBufferFile(memoryview(pages), name=name)
+
+
+def open_shared(folder: str | os.PathLike):
+    """The Whoosh index in ``folder``, opened read-only through `SharedMapStorage`."""
+    return SharedMapStorage(str(Path(folder))).open_index()

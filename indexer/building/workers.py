@@ -1,0 +1,232 @@
+"""Full builds: one Whoosh segment per worker process, fed as the worker parses.
+
+A full build forks one worker per core (up to MAX_WORKERS). Each worker parses its share
+of the files and feeds them straight to its own segment writer (analysis, postings), then
+writes its segment; the main process only keeps what deduplication and the manifest need
+(source, digest, id, rank, size and mtime), marks the losing duplicates as deleted and
+writes the table of contents that makes the segments one index. No offer crosses a
+process boundary and no process holds the whole corpus.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from indexer.building.corpus import ReadOffer, Skipped, read_offer, stable_id
+from indexer.building.dedup import Entry, deduplicate, rank
+from indexer.building.report import BuildReport, Progress
+from indexer.building.vocabulary import Spellings, merge_spellings
+from indexer.errors import OffresError
+from indexer.schema import offer_to_document
+from indexer.whoosh_internals.segments import commit_segments, finish_segment, segment_writer
+
+PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
+MAX_WORKERS = 4
+SHARD_CHUNK = 32  # files per message from a worker; worker k takes chunks k, k + n, ...
+SHARD_LIMIT_MB = 64  # each worker's Whoosh posting pool (estimated size) before it spills a sorted run to disk
+
+
+class _Shard:
+    """Parses files and adds them to one segment; remembers the vocabulary of what it added."""
+
+    def __init__(self, ix, corpus: Path, max_bytes: int) -> None:
+        self.writer = segment_writer(ix, SHARD_LIMIT_MB)
+        self.corpus = corpus
+        self.max_bytes = max_bytes
+        self.spellings = Spellings()
+
+    def add(self, path: Path) -> tuple | Skipped:
+        """(digest, id, rank, (size, mtime), docnum, warnings), or a `Skipped`."""
+        read = read_offer(path, self.max_bytes)
+        if isinstance(read, Skipped):
+            return read
+        offer = read.offer
+        doc_id = stable_id(offer, self.corpus)
+        docnum = self.writer.docnum
+        self.writer.add_document(**offer_to_document(offer, doc_id, read.digest))
+        self.spellings.add(offer, doc_id)
+        return (read.digest, doc_id, rank(offer), read.stat, docnum, offer.warnings)
+
+    def finish(self, losers: list[tuple[int, str, str]]):
+        """Write the segment with the losing duplicates (docnum, source, digest) deleted;
+        returns the segment and the vocabulary of the documents kept."""
+        for _, source, digest in losers:
+            self._forget(source, digest)
+        segment = finish_segment(self.writer)
+        for docnum, _, _ in losers:
+            segment.delete_document(docnum)
+        return segment, self.spellings.forms
+
+    def _forget(self, source: str, digest: str) -> None:
+        """Take a losing duplicate's words out of the vocabulary (read again: duplicates are rare)."""
+        read = read_offer(source, self.max_bytes)
+        # A file changed since keeps its words counted; the index itself is right.
+        if isinstance(read, ReadOffer) and read.digest == digest:
+            self.spellings.forget(read.offer)
+
+    def cancel(self) -> None:
+        with contextlib.suppress(Exception):
+            self.writer.cancel()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the build process dies (kill -9 included)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _shard_process(ix, corpus: Path, paths: list[Path], chunks: list[range], max_bytes: int,
+                   conn, parent_ends: list, parent_pid: int) -> None:
+    """A worker: parse and add its chunks of ``paths``, report each file, then on the main
+    process's word write the segment and send it with the vocabulary."""
+    _die_with_parent()
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    for end in parent_ends:
+        end.close()
+    shard = None
+    try:
+        shard = _Shard(ix, corpus, max_bytes)
+        for chunk in chunks:
+            conn.send(("files", [(n, shard.add(paths[n])) for n in chunk]))
+        conn.send(("parsed", None))
+        losers = conn.recv()
+        conn.send(("done", shard.finish(losers)))
+    except BaseException as exc:
+        if shard is not None:
+            shard.cancel()
+        try:
+            conn.send(("error", exc))
+        except Exception:
+            import traceback
+
+            conn.send(("error", RuntimeError(traceback.format_exc())))
+        os._exit(1)
+    conn.close()
+    os._exit(0)
+
+
+def write_shards(ix, corpus: Path, paths: list[Path], report: BuildReport, max_bytes: int,
+                  progress: Progress | None):
+    """Parse and index ``paths`` into ``ix`` (a new, empty index), one segment per worker.
+
+    Returns the usable entries, the winners by id, the duplicate messages and the vocabulary.
+    """
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(paths) < PARALLEL_MIN_FILES:
+        workers = 1
+    chunks = [range(start, min(start + SHARD_CHUNK, len(paths)))
+              for start in range(0, len(paths), SHARD_CHUNK)]
+    results: list = [None] * len(paths)
+    where: list[int] = [0] * len(paths)  # the shard of each file
+    done = 0
+
+    def record(shard_no: int, items) -> None:
+        nonlocal done
+        for number, result in items:
+            results[number] = result
+            where[number] = shard_no
+            done += 1
+            if progress:
+                progress(done, len(paths), str(paths[number]))
+
+    def settle() -> tuple[list[Entry], dict[str, Entry], list[str], list[list]]:
+        entries: list[Entry] = []
+        shard_of: dict[str, tuple[int, int]] = {}
+        for path, result, shard_no in zip(paths, results, where):
+            if isinstance(result, Skipped):
+                report.skipped.append(result)
+                continue
+            digest, doc_id, rank, stat, docnum, warnings = result
+            report.warnings.extend(f"{path}: {w}" for w in warnings)
+            entries.append(Entry(str(path), digest, doc_id, rank, stat=stat))
+            shard_of[str(path)] = (shard_no, docnum)
+        winners, duplicates = deduplicate(entries)
+        kept = {entry.source for entry in winners.values()}
+        losers: list[list] = [[] for _ in range(workers)]
+        for entry in entries:
+            if entry.source not in kept:
+                shard_no, docnum = shard_of[entry.source]
+                losers[shard_no].append((docnum, entry.source, entry.digest))
+        return entries, winners, duplicates, losers
+
+    writer = ix.writer()  # holds the index's write lock; its own segment stays empty
+    try:
+        if workers == 1:
+            shard = _Shard(ix, corpus, max_bytes)
+            try:
+                record(0, [(n, shard.add(path)) for n, path in enumerate(paths)])
+                entries, winners, duplicates, losers = settle()
+                finished = [shard.finish(losers[0])]
+            except BaseException:
+                shard.cancel()
+                raise
+        else:
+            entries, winners, duplicates, finished = _run_workers(
+                ix, corpus, paths, chunks, workers, max_bytes, record, settle)
+        commit_segments(writer, [segment for segment, _ in finished if segment.doc_count_all()])
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        raise
+    return entries, winners, duplicates, merge_spellings(spellings for _, spellings in finished)
+
+
+def _run_workers(ix, corpus, paths, chunks, workers, max_bytes, record, settle):
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("fork")
+    pipes = [context.Pipe() for _ in range(workers)]
+    parent_ends = [parent for parent, _ in pipes]
+    processes = []
+    try:
+        for k, (_, child) in enumerate(pipes):
+            process = context.Process(
+                target=_shard_process, daemon=True,
+                args=(ix, corpus, paths, chunks[k::workers], max_bytes, child, parent_ends,
+                      os.getpid()))
+            process.start()
+            processes.append(process)
+        for _, child in pipes:
+            child.close()
+
+        def receive(conn):
+            try:
+                kind, payload = conn.recv()
+            except EOFError:
+                raise OffresError("un processus d'indexation s'est arrêté brutalement") from None
+            if kind == "error":
+                raise payload
+            return kind, payload
+
+        parsing = {conn: k for k, conn in enumerate(parent_ends)}
+        while parsing:
+            for conn in wait(list(parsing)):
+                kind, payload = receive(conn)
+                if kind == "files":
+                    record(parsing[conn], payload)
+                else:
+                    del parsing[conn]
+        entries, winners, duplicates, losers = settle()
+        for conn, shard_losers in zip(parent_ends, losers):
+            conn.send(shard_losers)
+        finished = []
+        for conn in parent_ends:
+            kind, payload = receive(conn)
+            finished.append(payload)
+        for process in processes:
+            process.join()
+        return entries, winners, duplicates, finished
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+                process.join()
+        for conn in parent_ends:
+            conn.close()

@@ -1,0 +1,100 @@
+"""Per-document facet values and date orders, read once per index generation and shared."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.schema import FACET_FIELDS
+from indexer.searching.bitsets import CodedColumn, doc_mask
+from indexer.whoosh_internals.columns import read_column
+
+
+@dataclass
+class Columns:
+    """Per-document facet values, read once per index generation (doc number -> value)."""
+
+    values: dict[str, list]
+    live_docs: list[int]
+    _dated: tuple[int, dict[str, list]] | None = None
+    _orders: dict[str, list[int]] = field(default_factory=dict)
+    _coded: dict[tuple, CodedColumn | None] = field(default_factory=dict)
+    _live_mask: int | None = None
+
+    @property
+    def size(self) -> int:
+        """Documents in the index, deleted ones included (doc numbers are below it)."""
+        return len(self.values["posted"])
+
+    def live_mask(self) -> int:
+        if self._live_mask is None:
+            self._live_mask = doc_mask(self.live_docs, self.size)
+        return self._live_mask
+
+    def coded(self, kind, as_of: dt.date) -> CodedColumn | None:
+        """The facet's values with the set of offers of each, for counting and filtering
+        (None: more than 255 distinct values)."""
+        key = (kind.name, as_of.toordinal() if kind.day_dependent else 0)
+        try:
+            return self._coded[key]
+        except KeyError:
+            pass
+        coded = CodedColumn.of(self.facet(kind, as_of))
+        if len(self._coded) > 64:  # day-dependent columns of past days
+            self._coded.clear()
+        self._coded[key] = coded  # shared between threads: computed twice at worst
+        return coded
+
+    def order(self, name: str) -> list[int]:
+        """Live documents in a fixed order, computed once per index generation:
+        "posted" newest first; "deadline" by deadline, those without one last; "closed"
+        (documents with a deadline) latest deadline first. Ties by document number."""
+        found = self._orders.get(name)
+        if found is None:
+            posted, deadline = self.values["posted"], self.values["deadline"]
+            if name == "posted":
+                found = sorted(self.live_docs, key=lambda d: (-posted[d], d))
+            elif name == "deadline":
+                found = sorted(self.live_docs, key=lambda d: (deadline[d] == 0, deadline[d], d))
+            else:
+                found = sorted((d for d in self.live_docs if deadline[d]),
+                               key=lambda d: (-deadline[d], d))
+            self._orders[name] = found  # computed twice at worst, by two threads at once
+        return found
+
+    def facet(self, kind, as_of: dt.date) -> list:
+        """doc number -> the document's value for a facet kind ('' or None when it has none);
+        values that depend on the day are derived once per day."""
+        if not kind.day_dependent:
+            return self.values[kind.name]
+        today = as_of.toordinal()
+        dated = self._dated  # read once: the columns are shared between threads
+        if dated is None or dated[0] != today:
+            dated = self._dated = (today, {})
+        found = dated[1].get(kind.name)
+        if found is None:
+            found = dated[1][kind.name] = kind.derive(self.values, today)
+        return found
+
+
+class SharedColumns:
+    """Facet columns read once per index generation and shared by every thread's searcher."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[Path, int] | None = None
+        self._columns: Columns | None = None
+
+    def get(self, build: Path, reader) -> Columns:
+        key = (build, reader.generation())
+        with self._lock:
+            if self._key != key:
+                count = reader.doc_count_all()
+                values = {name: read_column(reader, name)
+                          for name in FACET_FIELDS + ("posted", "deadline")}
+                live = ([d for d in range(count) if not reader.is_deleted(d)]
+                        if reader.has_deletions() else list(range(count)))
+                self._key, self._columns = key, Columns(values, live)
+            return self._columns

@@ -1,0 +1,147 @@
+"""Highlighting: which words of an offer a query matched, marked in escaped text, and the
+snippet that shows them.
+
+    >>> str(mark("l’éducatrice", [(2, 12)]))
+    'l’<mark class="match">éducatrice</mark>'
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+from whoosh import query as Q
+
+from indexer.offer import Offer
+from indexer.whoosh_internals.postings import term_values
+
+SNIPPET_CHARS = 220
+
+
+def highlight_terms(whoosh_query) -> dict[str, set[str]]:
+    """Index terms of the query's positive part, by field (excluded words are not marked).
+
+    Whoosh 2.7.4's ``Query.existing_terms`` reuses its ``fieldname`` argument as a loop
+    variable and drops every field after the first, so the leaves are read here instead.
+    """
+    terms: dict[str, set[str]] = {}
+    if isinstance(whoosh_query, Q.AndNot):
+        whoosh_query = whoosh_query.a
+    if whoosh_query is None:
+        return terms
+    for field, text in whoosh_query.iter_all_terms(phrases=True):
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        terms.setdefault(field, set()).add(text)
+    return terms
+
+
+def match_spans(reader, field: str, terms, docnums,
+                cache=None) -> dict[int, list[tuple[int, int]]]:
+    """Character spans of the query's terms in each of ``docnums``, read from the postings.
+
+    The index stores character offsets (``chars=True``), so highlighting never re-analyzes
+    the text (Whoosh's "pinpoint" idea, without a live Results object). Each term's postings
+    are read once for the whole page, only the blocks that hold one of its documents; with a
+    ``cache`` (`TermScores.cache_for`), those blocks are found from a cached list and kept
+    decoded.
+    """
+    wanted = sorted(set(docnums))
+    found: dict[int, set] = {d: set() for d in wanted}
+    fieldtype = reader.schema[field]
+    for text in terms:
+        btext = fieldtype.to_bytes(text)
+        if (field, btext) not in reader:
+            continue
+        for docnum, value in term_values(reader, field, btext, wanted, cache).items():
+            found[docnum].update((s, e) for _, s, e in
+                                 fieldtype.format.decode_as("characters", value))
+    return {d: _merge(spans) for d, spans in found.items()}
+
+
+def analyzed_spans(text: str, terms: set[str], analyzer) -> list[tuple[int, int]]:
+    """Character spans of the tokens of ``text`` whose analyzed form is one of ``terms``
+    (for text that is not indexed as such, like one section of an offer)."""
+    if not terms or not text:
+        return []
+    return _merge({(t.startchar, t.endchar)
+                   for t in analyzer(text, chars=True, mode="index") if t.text in terms})
+
+
+def _merge(spans) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:  # a hyphenated whole overlaps its parts
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def mark(text: str, spans: list[tuple[int, int]]) -> Markup:
+    """Escaped text with each span wrapped in <mark class="match">: 'l’éducatrice' ->
+    'l’<mark class="match">éducatrice</mark>'."""
+    out = Markup()
+    last = 0
+    for start, end in spans:
+        out += escape(text[last:start]) + Markup('<mark class="match">') + escape(text[start:end]) \
+            + Markup("</mark>")
+        last = end
+    return out + escape(text[last:])
+
+
+def snippet(text: str, spans: list[tuple[int, int]], size: int = SNIPPET_CHARS,
+            body_start: int = 0) -> Markup:
+    """The window of ``size`` characters holding the most matches, escaped and marked.
+
+    The header (title, reference, labels) repeats what a result already shows, so a window
+    in the offer's body (from ``body_start``) is preferred when the body matches too, and
+    an offer without matches is introduced by its body.
+    """
+    in_body = [span for span in spans if span[0] >= body_start]
+    candidates = in_body or spans
+    if not candidates:
+        start = body_start if body_start < len(text) else 0
+    else:
+        # The earliest window holding the most matches (two pointers: linear in matches,
+        # which a long offer can have by the thousand).
+        best, best_count, last = 0, 0, 0
+        for first in range(len(candidates)):
+            last = max(last, first)
+            while (last + 1 < len(candidates)
+                   and candidates[last + 1][1] <= candidates[first][0] + size):
+                last += 1
+            if last - first + 1 > best_count:
+                best, best_count = first, last - first + 1
+        start = max(0, candidates[best][0] - size // 4)
+        space = text.rfind(" ", 0, start)
+        start = 0 if start == 0 or space < start - 30 else space + 1
+    end = min(len(text), start + size)
+    if end < len(text):
+        cut = text.rfind(" ", start, end)
+        end = cut if cut > start + size // 2 else end
+    inside = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
+    body = mark(text[start:end], inside)
+    prefix = Markup("…") if start > 0 else Markup()
+    suffix = Markup("…") if end < len(text) else Markup()
+    return prefix + body + suffix
+
+
+def body_start(offer: Offer, text: str) -> int:
+    """Where the first section's text begins in the offer's full text (0 if not found)."""
+    for _, section in offer.sections:
+        if section.strip():
+            found = text.find(section.strip()[:60])
+            return max(found, 0)
+    return 0
+
+
+def highlight_offer(offer: Offer, terms: dict[str, set[str]], title_spans, analyzer):
+    """An offer's title and sections, escaped, with ``terms`` marked: (title, [(heading,
+    html)], whether anything was marked). The title's spans come from the postings; the
+    sections are not indexed one by one, so they are analyzed here with the schema's
+    analyzer."""
+    body_terms = terms.get("body", set())
+    sections = [(heading, mark(text, analyzed_spans(text, body_terms, analyzer)))
+                for heading, text in (offer.sections or (("", offer.text),))]
+    title = mark(offer.title, title_spans)
+    matched = any("<mark" in html for html in (title, *(html for _, html in sections)))
+    return str(title), [(h, str(html)) for h, html in sections], matched

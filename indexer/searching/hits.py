@@ -1,0 +1,48 @@
+"""Results as the API returns them: stored offers turned into `Hit` values, with the title
+and snippet marked where the query matched."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from indexer.clock import offer_status
+from indexer.results import Hit
+from indexer.schema import body_text, stored_offer
+from indexer.searching.highlight import body_start, highlight_terms, mark, match_spans, snippet
+
+Spans = list[tuple[int, int]]
+
+
+def make_hit(searcher, docnum: int, score: float, as_of: dt.date,
+             title_spans: Spans = (), body_spans: Spans = ()) -> Hit:
+    stored = searcher.stored_fields(docnum)
+    offer = stored_offer(stored)
+    text = body_text(offer)
+    return Hit(
+        reference=offer.reference or stored["id"],
+        slug=stored["slug"],
+        title=offer.title,
+        employer=offer.employer,
+        commune=offer.commune,
+        province=offer.province,
+        location=offer.location,
+        respnc=offer.respnc,
+        posted=offer.posted.isoformat() if offer.posted else None,
+        deadline=offer.deadline.isoformat() if offer.deadline else None,
+        status=offer_status(offer.deadline, as_of),
+        score=round(float(score), 4),
+        snippet=str(snippet(text, body_spans, body_start=body_start(offer, text))),
+        title_html=str(mark(offer.title, title_spans)),
+    )
+
+
+def page_hits(searcher, window: list[tuple[int, float]], whoosh_query, as_of: dt.date,
+              cache=None) -> list[Hit]:
+    """The hits of one page of results, each term's postings read once for the whole page."""
+    terms = highlight_terms(whoosh_query)
+    docnums = [docnum for docnum, _ in window]
+    reader = searcher.reader()
+    spans = {field: match_spans(reader, field, terms.get(field, ()), docnums, cache)
+             for field in ("title", "body")}
+    return [make_hit(searcher, docnum, score, as_of, spans["title"][docnum],
+                     spans["body"][docnum]) for docnum, score in window]

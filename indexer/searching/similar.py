@@ -1,0 +1,35 @@
+"""Similar offers: Whoosh's key terms of an offer's body, evaluated like any query."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from whoosh import query as Q
+
+from indexer.results import Hit
+from indexer.schema import body_text, stored_offer
+from indexer.searching.hits import make_hit
+from indexer.searching.ranking import top_candidates
+from indexer.searching.scoring import TermScores
+from indexer.searching.snapshots import Snapshot
+
+
+def more_like(snap: Snapshot, term_scores: TermScores, docnum: int, limit: int,
+              as_of: dt.date) -> list[Hit]:
+    """The ``limit`` offers closest to offer ``docnum``, best first.
+
+    Whoosh's Searcher.more_like (key terms by the Bo1 model, as boosted terms), with the
+    query evaluated by `indexer.searching.scoring` and the same order: score, then doc number.
+    """
+    searcher = snap.searcher
+    offer = stored_offer(searcher.stored_fields(docnum))
+    key_terms = searcher.key_terms_from_text("body", body_text(offer), numterms=12,
+                                             normalize=True)
+    if not key_terms:
+        return []
+    query = Q.Or([Q.Term("body", word, boost=weight) for word, weight in key_terms])
+    scores = term_scores.evaluate(searcher, snap.generation, query, snap.columns().live_docs)
+    others = {d: s for d, s in scores.items() if d != docnum}
+    candidates = top_candidates(others, others.keys(), limit) if len(others) > limit else others
+    best = sorted(candidates, key=lambda d: (-others[d], d))[:limit]
+    return [make_hit(searcher, d, others[d], as_of) for d in best]
