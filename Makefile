@@ -30,7 +30,9 @@ build: $(VENV)/.installed
 run: build
 	$(BIN)/offres serve --index index --host $(HOST) --port $(PORT)
 
+# Import rules first (pyproject.toml [tool.importlinter]), then the whole suite.
 test: $(VENV)/.installed-test
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The whole suite against whoosh3, the maintained drop-in (same `import whoosh`).
@@ -41,6 +43,7 @@ test-whoosh3:
 	$(W3)/bin/python -m pip uninstall --quiet --yes Whoosh whoosh3
 	$(W3)/bin/python -m pip install --quiet --force-reinstall --no-deps whoosh3==3.54.0
 	$(W3)/bin/python -c "import importlib.metadata as m; print('whoosh3', m.version('whoosh3'))"
+	$(W3)/bin/lint-imports
 	$(W3)/bin/python -m pytest $(PYTEST_ARGS)
 
 clean:

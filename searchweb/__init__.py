@@ -1,23 +1,23 @@
 """The search website: `create_app(config)` returns the Flask app `offres serve` runs.
 
-Nothing is opened at import time. The index is opened on first use, once per process and
-shared by every thread (`Index` keeps one searcher per thread), and closed at exit.
+Nothing is opened at import time: the index is opened on first use (`searchweb.index`).
+This module holds the app factory, the error pages and the headers every response carries.
 """
 
 from __future__ import annotations
 
 import atexit
-import datetime as dt
-import threading
 from typing import Any
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
-from indexer import Index, IndexNotFoundError, QueryError, open_index
-from indexer.clock import today_in_noumea
+from indexer import IndexNotFoundError, QueryError
+from searchweb.errors import error_response
+from searchweb.index import IndexHolder, get_index, today, warm_up
 from searchweb.ratelimit import RateLimiter
+from searchweb.safejson import script_safe
 from searchweb.state import BadParameter
 
 DEFAULT_CONFIG: dict[str, Any] = {
@@ -46,28 +46,6 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
-ERROR_MESSAGES = {
-    400: "Requête invalide.",
-    404: "Cette page n’existe pas (ou l’offre a été retirée).",
-    405: "Méthode non autorisée : cette adresse ne se consulte qu’en lecture.",
-    413: "Requête trop volumineuse.",
-    429: "Trop de requêtes : merci de patienter un instant avant de réessayer.",
-    500: "Une erreur inattendue s’est produite. Réessayez dans un moment.",
-    503: "L’index des offres est en cours de construction. Réessayez dans quelques instants.",
-}
-ERROR_TITLES = {
-    400: "Requête invalide",
-    404: "Page introuvable",
-    405: "Méthode non autorisée",
-    413: "Requête trop volumineuse",
-    429: "Trop de requêtes",
-    500: "Erreur du serveur",
-    503: "Service momentanément indisponible",
-}
-
-_SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
-
-
 class SafeJSONProvider(DefaultJSONProvider):
     """JSON whose strings never contain a raw '<', '>' or '&' (still the same JSON values),
     so a response sniffed or embedded as HTML cannot carry markup from an offer or a query."""
@@ -76,70 +54,7 @@ class SafeJSONProvider(DefaultJSONProvider):
     ensure_ascii = False
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
-        return super().dumps(obj, **kwargs).translate(_SCRIPT_SAFE)
-
-
-class IndexHolder:
-    """Opens the index on first use (not at import or app creation) and shares it."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self._index: Index | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> Index:
-        index = self._index
-        if index is None:
-            with self._lock:
-                if self._index is None:
-                    # IndexNotFoundError propagates (-> 503) and the next request retries.
-                    self._index = open_index(self.path)
-                index = self._index
-        return index
-
-    def close(self) -> None:
-        with self._lock:
-            if self._index is not None:
-                self._index.close()
-                self._index = None
-
-
-def get_index() -> Index:
-    return current_app.extensions["offres_index"].get()
-
-
-def warm_up(app: Flask) -> None:
-    """Open the index and read what every search needs before the first request."""
-    with app.app_context():
-        get_index().warm()
-
-
-def today() -> dt.date:
-    """'Today' for deadlines: the configured AS_OF, else the date in Nouméa."""
-    value = current_app.config.get("AS_OF")
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value)
-    return value or today_in_noumea()
-
-
-def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
-
-
-def error_response(status: int, message: str | None = None, headers: dict | None = None):
-    message = message or ERROR_MESSAGES.get(status, "Erreur.")
-    if wants_json():
-        response = jsonify({"error": message, "status": status})
-        response.status_code = status
-    else:
-        response = current_app.make_response((
-            render_template("error.html", status=status, message=message,
-                            title=ERROR_TITLES.get(status, "Erreur")),
-            status,
-        ))
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
+        return script_safe(super().dumps(obj, **kwargs))
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -215,4 +130,4 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-__all__ = ["create_app", "error_response", "get_index", "today"]
+__all__ = ["create_app", "error_response", "get_index", "today", "warm_up"]

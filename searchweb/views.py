@@ -14,10 +14,11 @@ from flask import Blueprint, Response, abort, current_app, jsonify, redirect, re
 from markupsafe import Markup, escape
 
 from indexer import Index, Offer, QueryError, SearchPage
-from indexer.analysis import fold
-from searchweb import error_response, get_index, today
+from indexer.analysis import fold_words
+from searchweb.errors import error_response
+from searchweb.index import get_index, today
 from searchweb.feed import NOUMEA, atom_feed
-from searchweb.jsonld import job_posting, script_json
+from searchweb.schemaorg import job_posting, script_json
 from searchweb.presenters import (
     OfferView, Section, hit_card, offer_fields, search_view,
     text_blocks,
@@ -190,11 +191,6 @@ def api_suggest():
         if page is not None:
             suggestions = _suggestions(q, page)
     return jsonify({"query": q, "suggestions": suggestions[:SUGGEST_LIMIT]})
-
-
-def fold_words(text: str) -> str:
-    """'Nouméa Province-Sud' -> 'noumea province-sud': matching typed text to facet labels."""
-    return " ".join(fold(word) for word in text.replace("’", "'").split())
 
 
 def _suggestions(q: str, page: SearchPage) -> list[dict]:

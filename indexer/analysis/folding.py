@@ -37,3 +37,9 @@ def synonym_key(text: str) -> str:
     """
     words = (w.strip(_PUNCTUATION) for w in text.split())
     return " ".join(fold(w) for w in words if w)
+
+
+def fold_words(text: str) -> str:
+    """Each word folded, punctuation kept: 'Nouméa Province-Sud' -> 'noumea province-sud'
+    (for matching typed text against displayed labels)."""
+    return " ".join(fold(word) for word in text.replace("’", "'").split())

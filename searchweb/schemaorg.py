@@ -7,26 +7,13 @@ from typing import Any
 
 from markupsafe import Markup
 
+from indexer.clock import NOUMEA_OFFSET
 from indexer.offer import Offer
-
-# New Caledonia is UTC+11 all year: a deadline day ends at 23:59:59+11:00.
-NOUMEA_OFFSET = "+11:00"
-
-# JSON is valid JavaScript-free data here, but the HTML parser still ends a <script> at the
-# first "</script": escaping these three characters (and the JS line separators) keeps the
-# data from ever closing the element or opening a comment.
-_SCRIPT_ESCAPES = {
-    ord("<"): "\\u003c",
-    ord(">"): "\\u003e",
-    ord("&"): "\\u0026",
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
-}
-
+from searchweb.safejson import script_safe
 
 def script_json(data: Any) -> Markup:
     """JSON for a <script type="application/ld+json"> block: '</script>' -> '\\u003c/script\\u003e'."""
-    return Markup(json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_ESCAPES))
+    return Markup(script_safe(json.dumps(data, ensure_ascii=False, indent=1)))
 
 
 def employment_type(offer: Offer) -> str | None:
