@@ -13,6 +13,7 @@ import re
 from typing import Literal
 
 from indexer.errors import OfferFileError
+from indexer.hygiene import clean_field, clean_text, tidy_fields
 from indexer.offer import Offer
 from indexer.parsing.decode import decode_bytes, decode_file_bytes, normalise_text, read_text
 from indexer.parsing.fields import Document, extract_offer
@@ -62,9 +63,21 @@ def parse_text(text: str, source: str = "", fmt: str | None = None) -> Offer:
         raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
     text = normalise_text(text).removeprefix("\ufeff")
     chosen: Format = fmt or sniff_format(text)  # type: ignore[assignment]
-    offer = extract_offer(_document(text, chosen, source), source)
+    offer = _tidy(extract_offer(_document(text, chosen, source), source))
     if not offer.text:
         raise OfferFileError(source, "aucun texte exploitable dans le fichier")
+    return offer
+
+
+def _tidy(offer: Offer) -> Offer:
+    """Fields cleaned and capped (`indexer.hygiene`); text that entities or JSON escapes
+    decoded after `normalise_text` cleaned too."""
+    names = [n for n, v in vars(offer).items() if isinstance(v, str) and n not in ("text", "source")]
+    fields, warnings = tidy_fields({n: getattr(offer, n) for n in names})
+    text = clean_text(offer.text)
+    sections = tuple((clean_field(h), clean_text(t)) for h, t in offer.sections)
+    if fields or warnings or text != offer.text or sections != offer.sections:
+        offer = offer.replace(**fields, text=text, sections=sections, warnings=(*offer.warnings, *warnings))
     return offer
 
 

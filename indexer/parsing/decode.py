@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 
 from indexer.errors import OfferFileError
+from indexer.hygiene import clean_text
 
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image PNG"),
@@ -92,10 +92,11 @@ def _single_byte(data: bytes) -> tuple[str, str] | None:
 
 
 def normalise_text(text: str) -> str:
-    """One newline convention, NFC, no DOS EOF mark: "a\r\nb\x1a" → "a\nb"."""
+    """One newline convention, NFC, no invisible characters (`indexer.hygiene`), no DOS EOF
+    mark: "a\r\nb\x1a" → "a\nb"."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = text.rstrip("\x1a")  # DOS end-of-file mark left by old editors
-    return unicodedata.normalize("NFC", text)
+    return clean_text(text)
 
 
 def decode_bytes(data: bytes, source: str) -> tuple[str, str]:

@@ -13,6 +13,7 @@ from whoosh import query as Q
 
 from indexer.clock import today_in_noumea
 from indexer.errors import IndexNotFoundError, QueryError
+from indexer.hygiene import clean_field
 from indexer.offer import Offer
 from indexer.results import Hit, OfferHighlight, SearchPage
 from indexer.schema import reference_keys, stored_offer
@@ -189,8 +190,9 @@ def _docnum(snap: Snapshot, reference: str) -> int | None:
 
 
 def _clean_query(query: str | None) -> str:
-    """Lone surrogates (from broken clients) must never reach a template or the JSON."""
-    return (query or "").encode("utf-8", "replace").decode("utf-8").strip()
+    """Lone surrogates (from broken clients) must never reach a template or the JSON; NFC and
+    no invisible or bidi characters, as in the offers (`indexer.hygiene`)."""
+    return clean_field((query or "").encode("utf-8", "replace").decode("utf-8")).strip()
 
 
 def _clean_filters(filters: dict[str, Iterable[str]] | None) -> dict[str, set[str]]:
