@@ -141,3 +141,20 @@ def test_facet_values_are_clean_and_short(dirty_index):
     assert not any(set(v) & set("\u202e\u202c") for v in employers)
     titles = [hit.title for hit in page.hits]
     assert max(len(t) for t in titles) <= FIELD_CHARS
+
+
+@pytest.mark.parametrize("body, kept, dropped", [
+    ("Un texte <svg onload=x> ici\nLigne suivante importante", ["ici", "Ligne suivante importante"], []),
+    ("<svg>\nLigne suivante importante", ["Ligne suivante importante"], []),
+    ("avant <svg><text>dessin</text></svg> après", ["avant", "après"], ["dessin"]),
+    ("avant <svg/> après\nsuite", ["avant", "après", "suite"], []),
+    ("<iframe src=x>\nsuite du texte", ["suite du texte"], []),
+])
+def test_an_unclosed_dropped_element_keeps_the_next_lines(body, kept, dropped):
+    """Issue 16, « also »: an unclosed <svg> in a text file swallowed the next line."""
+    offer = parse_text(f"# Travailleur social\nRéférence : 26-1246\n\nMissions :\n{body}\n\nProfil :\nfin", "a.txt")
+    for words in kept:
+        assert words in offer.text
+    for words in dropped:
+        assert words not in offer.text
+    assert "fin" in offer.text

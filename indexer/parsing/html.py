@@ -131,9 +131,33 @@ def _strip_chrome(soup: BeautifulSoup | Tag) -> None:
         comment.extract()
 
 
+_DROPPED_TAG = re.compile(rf"<(/?)({'|'.join(_DROP)})\b[^>]*?(/?)>", re.I)
+
+
+def _unclosed_dropped(markup: str) -> str:
+    """A fragment without the dropped elements it opens and never closes: "a <svg> b" → "a  b".
+
+    Such an element would hold, and so drop, all the text after it, and in a text file
+    that is the rest of the offer.
+    """
+    opened: dict[str, list[tuple[int, int]]] = {}
+    for m in _DROPPED_TAG.finditer(markup):
+        name = m.group(2).lower()
+        if m.group(1):
+            if opened.get(name):
+                opened[name].pop()
+        elif not m.group(3):
+            opened.setdefault(name, []).append(m.span())
+    parts, last = [], 0
+    for start, end in sorted(span for stack in opened.values() for span in stack):
+        parts.append(markup[last:start])
+        last = end
+    return "".join(parts) + markup[last:]
+
+
 def html_blocks(markup: str) -> list[Block]:
     """Blocks of an HTML fragment: "<h2>Missions</h2><p>Accueillir</p>" → [heading("Missions"), line("Accueillir")]."""
-    soup = BeautifulSoup(markup, "html.parser")
+    soup = BeautifulSoup(_unclosed_dropped(markup), "html.parser")
     _strip_chrome(soup)
     collector = _Collector()
     collector.walk(soup)
