@@ -11,6 +11,7 @@ The Python API::
 
 from indexer.building import BuildReport, build_index
 from indexer.errors import (
+    BuildFailedError,
     CorpusNotFoundError,
     IndexLockedError,
     IndexNotFoundError,
@@ -25,7 +26,7 @@ from indexer.searching import Index, open_index
 from indexer.store import rollback
 
 __all__ = [
-    "BuildReport", "CorpusNotFoundError", "FacetValue", "Hit", "Index", "IndexLockedError",
+    "BuildFailedError", "BuildReport", "CorpusNotFoundError", "FacetValue", "Hit", "Index", "IndexLockedError",
     "IndexNotFoundError", "Offer", "OfferFileError", "OffresError", "QueryError", "SearchPage",
     "build_index", "open_index", "parse_offer", "rollback",
 ]

@@ -56,8 +56,15 @@ def _print_report(report: BuildReport, incremental: bool) -> None:
 
 
 def cmd_build(args) -> int:
-    report = build_index(args.corpus, args.index, incremental=args.incremental,
-                         max_bytes=args.max_bytes, progress=_progress_printer(sys.stderr))
+    try:
+        report = build_index(args.corpus, args.index, incremental=args.incremental,
+                             max_bytes=args.max_bytes, progress=_progress_printer(sys.stderr))
+    except OffresError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever stopped it, nothing was switched in: exit 2
+        print(f"offres: construction abandonnée ({type(exc).__name__} : {exc}) ; "
+              "l’index en service n’a pas changé", file=sys.stderr)
+        return EXIT_FAILED
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

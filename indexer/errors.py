@@ -24,6 +24,11 @@ class IndexNotFoundError(OffresError):
     """No built index where one was expected."""
 
 
+class BuildFailedError(OffresError):
+    """A build that stopped before switching anything in (full disk, no usable offer); the
+    index that serves is the one that served before."""
+
+
 class IndexLockedError(OffresError):
     """Another indexer is already running on this index."""
 

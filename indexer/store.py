@@ -111,6 +111,8 @@ def prune_builds(index_dir: Path) -> None:
 def rollback(index_dir: str | os.PathLike) -> Path:
     """Serve the previous build again (and keep the current one as 'previous')."""
     root = Path(index_dir)
+    if not root.is_dir():  # the lock would create the folder
+        raise IndexNotFoundError(f"aucun index dans {root}")
     with indexer_lock(root):
         previous = root / "previous"
         if not previous.exists() or not whoosh_index.exists_in(str(previous.resolve())):
@@ -126,9 +128,20 @@ def rollback(index_dir: str | os.PathLike) -> Path:
 
 def write_json(path: Path, data) -> None:
     """Write ``data`` as JSON beside ``path`` and rename it over: readers see old or new."""
+    os.replace(stage_json(path, data), path)
+
+
+def stage_json(path: Path, data) -> Path:
+    """``data`` written as JSON to ``path``.tmp, for a rename that makes it ``path``; on a
+    failed write (a full disk) the partial .tmp file is removed."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return tmp
 
 
 def new_build_folder(index_dir: Path) -> Path:

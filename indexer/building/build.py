@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import time
@@ -10,12 +11,12 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.query import Term
 
-from indexer.building.corpus import DEFAULT_MAX_BYTES, Skipped, iter_corpus
+from indexer.building.corpus import DEFAULT_MAX_BYTES, Skipped, iter_corpus, os_reason, printable
 from indexer.building.dedup import Entry
 from indexer.building.incremental import manifest, update
 from indexer.building.report import BuildReport, Progress
 from indexer.building.workers import write_shards
-from indexer.errors import OffresError
+from indexer.errors import BuildFailedError, OffresError
 from indexer.schema import make_schema, stored_offer
 from indexer.store import (MANIFEST, VOCABULARY, fsync_tree, indexer_lock, live_build,
                            new_build_folder, open_unmapped, read_manifest, switch_in, write_json)
@@ -34,13 +35,19 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike = "index
     corpus_path = Path(corpus)
     root = Path(index_dir)
     report = BuildReport()
-    with indexer_lock(root):
-        live = live_build(root)
-        previous = read_manifest(live) if incremental and live is not None else None
-        if previous is not None:
-            update(corpus_path, live, previous, report, max_bytes, progress)
-        else:
-            _full_build(corpus_path, root, report, max_bytes, progress)
+    try:
+        with indexer_lock(root):
+            live = live_build(root)
+            previous = read_manifest(live) if incremental and live is not None else None
+            if previous is not None:
+                update(corpus_path, live, previous, report, max_bytes, progress)
+            else:
+                _full_build(corpus_path, root, report, max_bytes, progress)
+    except OSError as exc:  # a full disk, a folder that cannot be written...
+        where = f" ({printable(exc.filename)})" if isinstance(exc.filename, str) else ""
+        hint = " : libérez de la place puis relancez" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else ""
+        raise BuildFailedError(f"construction abandonnée, {os_reason(exc)}{where}{hint} ; "
+                               "l’index en service n’a pas changé") from exc
     report.seconds = time.perf_counter() - started
     return report
 
@@ -58,6 +65,9 @@ def _full_build(corpus: Path, root: Path, report: BuildReport, max_bytes: int,
         ix = whoosh_index.create_in(str(build), make_schema())
         entries, winners, report.duplicates, vocabulary = write_shards(
             ix, corpus, paths, report, max_bytes, progress)
+        if not winners:  # an empty index switched in would serve nothing at all
+            raise BuildFailedError(f"aucune offre exploitable dans {corpus} ({len(report.skipped)} "
+                                   "fichier(s) ignoré(s)) ; l’index en service n’a pas changé")
         write_json(build / MANIFEST, manifest(winners, entries))
         write_json(build / VOCABULARY, vocabulary)
         _verify(build, winners)

@@ -6,8 +6,10 @@ content's hash is needed), so the refusal reasons and the digest are the same ev
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat as st
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, NamedTuple
@@ -19,6 +21,60 @@ from indexer.parsing import parse_bytes
 # Larger files are refused: no offer is that long, and a file this size would be pasted data.
 DEFAULT_MAX_BYTES = 2_000_000
 OFFER_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonld"})
+
+# What an OSError means, in French (its strerror is English): HR staff read these reasons.
+_OS_REASONS = {
+    errno.ENOENT: "introuvable (supprimé ou déplacé pendant la lecture)",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.EISDIR: "c’est un dossier",
+    errno.ENOTDIR: "un élément du chemin n’est pas un dossier",
+    errno.ELOOP: "trop de liens symboliques",
+    errno.ENAMETOOLONG: "nom trop long",
+    errno.EIO: "erreur d’entrée-sortie du disque",
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota du disque dépassé",
+    errno.EROFS: "disque en lecture seule",
+    errno.EMFILE: "trop de fichiers ouverts",
+    errno.ENFILE: "trop de fichiers ouverts sur le système",
+    errno.ENOMEM: "mémoire insuffisante",
+    errno.ENXIO: "périphérique absent",
+    errno.ENODEV: "périphérique absent",
+    errno.ESTALE: "fichier réseau périmé",
+    errno.EAGAIN: "ressource momentanément indisponible",
+    errno.EBUSY: "ressource occupée",
+    errno.ETXTBSY: "fichier occupé",
+    errno.EINVAL: "opération invalide",
+    errno.EFBIG: "fichier trop grand pour le système",
+}
+_SPECIAL_KINDS = ((st.S_ISFIFO, "tube nommé, FIFO"), (st.S_ISSOCK, "socket"),
+                  (st.S_ISCHR, "périphérique"), (st.S_ISBLK, "périphérique de blocs"))
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError in French: ENOENT → "introuvable (supprimé ou déplacé pendant la lecture)"."""
+    if exc.errno in _OS_REASONS:
+        return _OS_REASONS[exc.errno]
+    code = errno.errorcode.get(exc.errno or 0)
+    return f"erreur système {code}" if code else "erreur système"
+
+
+def printable(path: str) -> str:
+    """A path that prints and encodes: a name that is not UTF-8 gets "\ufffd" for its bad bytes."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _not_regular(mode: int) -> str | None:
+    """Why a file of this mode is refused before opening (a FIFO would block the build
+    forever), or None for a regular file."""
+    if st.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), "fichier spécial")
+    return f"pas un fichier ordinaire ({kind}) : non ouvert"
 
 
 @dataclass(frozen=True)
@@ -56,7 +112,7 @@ def iter_corpus(root: str | os.PathLike) -> Iterator[Path | Skipped]:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            yield Skipped(str(folder), f"dossier illisible ({exc.strerror or exc})")
+            yield Skipped(printable(str(folder)), f"dossier illisible : {os_reason(exc)}")
             return
         # Children built without parsing their path again (Path(entry.path) costs 1.7 s per
         # 100,000 files); Path.iterdir uses the same helper.
@@ -65,6 +121,10 @@ def iter_corpus(root: str | os.PathLike) -> Iterator[Path | Skipped]:
             if entry.name.startswith("."):
                 continue
             path = child(entry.name)
+            if printable(entry.name) != entry.name:
+                yield Skipped(printable(str(path)), "nom de fichier ou de dossier illisible (pas en UTF-8) : "
+                                                    "renommez-le")
+                continue
             if entry.is_symlink():
                 try:
                     target = path.resolve(strict=True)
@@ -80,6 +140,8 @@ def iter_corpus(root: str | os.PathLike) -> Iterator[Path | Skipped]:
                 is_dir = False
             if is_dir:
                 yield from walk(path)
+            elif not entry.is_file() and (reason := _special(entry)):
+                yield Skipped(str(path), reason)
             elif (suffix := _suffix(entry.name)) in OFFER_SUFFIXES:
                 yield path
             else:
@@ -87,6 +149,13 @@ def iter_corpus(root: str | os.PathLike) -> Iterator[Path | Skipped]:
                 yield Skipped(str(path), f"format non pris en charge ({suffix})")
 
     yield from walk(root_path)
+
+
+def _special(entry: os.DirEntry) -> str | None:
+    try:
+        return _not_regular(entry.stat().st_mode)
+    except OSError as exc:
+        return f"fichier illisible : {os_reason(exc)}"
 
 
 class ReadOffer(NamedTuple):
@@ -98,8 +167,8 @@ class ReadOffer(NamedTuple):
     stat: tuple[int, int]
 
 
-def _unreadable(source: str, exc: OSError) -> Skipped:
-    return Skipped(source, f"fichier illisible ({exc.strerror or exc})")
+def unreadable(source: str, exc: OSError) -> Skipped:
+    return Skipped(printable(source), f"fichier illisible : {os_reason(exc)}")
 
 
 def file_digest(path: str | os.PathLike) -> str:
@@ -109,18 +178,32 @@ def file_digest(path: str | os.PathLike) -> str:
 
 
 def read_offer(path: str | os.PathLike, max_bytes: int) -> ReadOffer | Skipped:
-    """Read and parse one corpus file, or say why it is refused."""
+    """Read and parse one corpus file, or say why it is refused; no file, however bad, raises.
+
+    Anything but a regular file is refused before it is opened, and opened without
+    blocking in case it became one since: reading a FIFO waits for a writer forever.
+    """
     source = str(path)
+    if printable(source) != source:
+        return Skipped(printable(source), "nom de fichier illisible (pas en UTF-8) : renommez-le")
     try:
         stat = os.stat(source)
-        with open(source, "rb") as f:
+        if (reason := _not_regular(stat.st_mode)) is not None:
+            return Skipped(source, reason)
+        with open(os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY), "rb") as f:
+            if (reason := _not_regular(os.fstat(f.fileno()).st_mode)) is not None:
+                return Skipped(source, reason)
             data = f.read()
     except OSError as exc:
-        return _unreadable(source, exc)
+        return unreadable(source, exc)
     try:
         offer = parse_bytes(data, source, max_bytes=max_bytes)
     except OfferFileError as exc:
         return Skipped(exc.path, exc.reason)
+    except RecursionError:
+        return Skipped(source, "structure trop imbriquée pour être lue (des milliers de niveaux)")
+    except Exception as exc:  # noqa: BLE001 - one file's parser crash must never stop a build
+        return Skipped(source, f"fichier refusé : le lecteur a échoué ({type(exc).__name__})")
     return ReadOffer(offer, hashlib.sha256(data).hexdigest(), (stat.st_size, stat.st_mtime_ns))
 
 

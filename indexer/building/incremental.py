@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable
 
 from whoosh.query import Or, Term
 
-from indexer.building.corpus import ReadOffer, Skipped, file_digest, iter_corpus, read_offer
+from indexer.building.corpus import (ReadOffer, Skipped, file_digest, iter_corpus, read_offer,
+                                     unreadable)
 from indexer.building.dedup import Entry, deduplicate
 from indexer.building.report import BuildReport, Progress
 from indexer.building.vocabulary import update_vocabulary
 from indexer.building.workers import PARALLEL_MIN_FILES
 from indexer.schema import offer_to_document, stored_offer
 from indexer.store import (MANIFEST, MANIFEST_VERSION, VOCABULARY, fsync_tree, open_unmapped,
-                           read_vocabulary, write_json)
+                           read_vocabulary, stage_json)
 
 
 def manifest(winners: dict[str, Entry], entries: list[Entry]) -> dict:
@@ -72,7 +74,7 @@ def read_corpus(corpus: Path, report: BuildReport, max_bytes: int,
                 else:
                     digest = file_digest(path)
             except OSError as exc:
-                report.skipped.append(Skipped(source, f"fichier illisible ({exc.strerror or exc})"))
+                report.skipped.append(unreadable(source, exc))
                 continue
             if cached[0] == digest:
                 entries.append(Entry(source, digest, cached[1], tuple(cached[2]), None,
@@ -129,15 +131,43 @@ def update(corpus: Path, live: Path, previous: dict, report: BuildReport, max_by
     report.unchanged = len(winners) - len(changed)
     report.indexed = len(winners)
     report.build_dir = str(live)
+    ix = vocab = None
     if changed or removed:
         ix = open_unmapped(live)
         with ix.searcher() as searcher:
             gone = [stored_offer(searcher.document(id=doc_id))
                     for doc_id in (removed | (set(changed) & set(indexed)))
                     if searcher.document_number(id=doc_id) is not None]
-        _apply(ix, changed, removed)
         vocab = read_vocabulary(live)
         update_vocabulary(vocab, gone, (e.offer for e in changed.values()))
-        write_json(live / VOCABULARY, dict(sorted(vocab.items())))
-    write_json(live / MANIFEST, manifest(winners, entries))
-    fsync_tree(live)
+    _commit(live, ix, changed, removed, {MANIFEST: manifest(winners, entries)}
+            | ({VOCABULARY: dict(sorted(vocab.items()))} if vocab is not None else {}))
+
+
+def _commit(live: Path, ix, additions: dict[str, Entry], deletions: set[str],
+            side_files: dict[str, object]) -> None:
+    """Commit to the live build with its side files, or leave it exactly as it was.
+
+    The side files are written first as .tmp files and renamed over only once the index
+    commit succeeded, so a full disk fails before anything is visible; on any failure every
+    file the attempt wrote (new segment files, a table of contents not yet renamed, .tmp
+    files) is removed, or the disk would stay full and every later build fail too.
+    """
+    before = set(os.listdir(live))
+    generation = ix.latest_generation() if ix is not None else None
+    try:
+        staged = {name: stage_json(live / name, data) for name, data in side_files.items()}
+        if ix is not None:
+            _apply(ix, additions, deletions)
+        for name, tmp in staged.items():
+            os.replace(tmp, live / name)
+        fsync_tree(live)
+    except BaseException:
+        committed = ix is not None and ix.latest_generation() != generation
+        for name in set(os.listdir(live)) - before:
+            # After the index commit its new segment is live: only the .tmp files go.
+            if not committed or name.endswith(".tmp"):
+                path = live / name
+                with contextlib.suppress(OSError):
+                    shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+        raise
