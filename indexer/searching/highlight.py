@@ -14,6 +14,12 @@ from indexer.offer import Offer
 from indexer.whoosh_internals.postings import term_values
 
 SNIPPET_CHARS = 220
+# The work one offer may cost a request, whatever its size (a 2 MB offer repeating the word
+# searched for has 200,000 matches): the characters analyzed to find matches on an offer
+# page, and the matches marked on it or read for a snippet. Past them the text is shown
+# escaped, unmarked; marking stays linear in the text.
+HIGHLIGHT_CHARS = 60_000
+MAX_MARKS = 300
 
 
 def highlight_terms(whoosh_query) -> dict[str, set[str]]:
@@ -52,18 +58,26 @@ def match_spans(reader, field: str, terms, docnums,
         if (field, btext) not in reader:
             continue
         for docnum, value in term_values(reader, field, btext, wanted, cache).items():
+            # Positions come in order: each term's first MAX_MARKS are the earliest.
             found[docnum].update((s, e) for _, s, e in
-                                 fieldtype.format.decode_as("characters", value))
-    return {d: _merge(spans) for d, spans in found.items()}
+                                 fieldtype.format.decode_as("characters", value)[:MAX_MARKS])
+    return {d: _merge(spans)[:MAX_MARKS] for d, spans in found.items()}
 
 
-def analyzed_spans(text: str, terms: set[str], analyzer) -> list[tuple[int, int]]:
+def analyzed_spans(text: str, terms: set[str], analyzer, chars: int = HIGHLIGHT_CHARS,
+                   marks: int = MAX_MARKS) -> list[tuple[int, int]]:
     """Character spans of the tokens of ``text`` whose analyzed form is one of ``terms``
-    (for text that is not indexed as such, like one section of an offer)."""
-    if not terms or not text:
+    (for text that is not indexed as such, like one section of an offer): at most ``marks``
+    of them, in the first ``chars`` characters."""
+    if not terms or not text or chars <= 0 or marks <= 0:
         return []
-    return _merge({(t.startchar, t.endchar)
-                   for t in analyzer(text, chars=True, mode="index") if t.text in terms})
+    found = set()
+    for token in analyzer(text[:chars], chars=True, mode="index"):
+        if token.text in terms and (token.endchar < chars or chars >= len(text)):
+            found.add((token.startchar, token.endchar))
+            if len(found) >= marks:
+                break
+    return _merge(found)
 
 
 def _merge(spans) -> list[tuple[int, int]]:
@@ -79,13 +93,13 @@ def _merge(spans) -> list[tuple[int, int]]:
 def mark(text: str, spans: list[tuple[int, int]]) -> Markup:
     """Escaped text with each span wrapped in <mark class="match">: 'l’éducatrice' ->
     'l’<mark class="match">éducatrice</mark>'."""
-    out = Markup()
+    parts = []
     last = 0
-    for start, end in spans:
-        out += escape(text[last:start]) + Markup('<mark class="match">') + escape(text[start:end]) \
-            + Markup("</mark>")
+    for start, end in spans:  # joined once: adding Markup to Markup copies it (quadratic)
+        parts += (escape(text[last:start]), '<mark class="match">', escape(text[start:end]), "</mark>")
         last = end
-    return out + escape(text[last:])
+    parts.append(escape(text[last:]))
+    return Markup("".join(parts))
 
 
 def snippet(text: str, spans: list[tuple[int, int]], size: int = SNIPPET_CHARS,
@@ -140,8 +154,12 @@ def highlight_offer(offer: Offer, terms: dict[str, set[str]], title_spans, analy
     sections are not indexed one by one, so they are analyzed here with the schema's
     analyzer."""
     body_terms = terms.get("body", set())
-    sections = [(heading, mark(text, analyzed_spans(text, body_terms, analyzer)))
-                for heading, text in (offer.sections or (("", offer.text),))]
+    chars, marks = HIGHLIGHT_CHARS, MAX_MARKS  # one budget for the whole offer
+    sections = []
+    for heading, text in offer.sections or (("", offer.text),):
+        spans = analyzed_spans(text, body_terms, analyzer, chars, marks)
+        chars, marks = chars - len(text), marks - len(spans)
+        sections.append((heading, mark(text, spans)))
     title = mark(offer.title, title_spans)
-    matched = any("<mark" in html for html in (title, *(html for _, html in sections)))
+    matched = bool(title_spans) or marks < MAX_MARKS
     return str(title), [(h, str(html)) for h, html in sections], matched

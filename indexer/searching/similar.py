@@ -8,6 +8,7 @@ from whoosh import query as Q
 
 from indexer.results import Hit
 from indexer.schema import body_text, stored_offer
+from indexer.searching.highlight import HIGHLIGHT_CHARS
 from indexer.searching.hits import make_hit
 from indexer.searching.ranking import top_candidates
 from indexer.searching.scoring import TermScores
@@ -23,8 +24,10 @@ def more_like(snap: Snapshot, term_scores: TermScores, docnum: int, limit: int,
     """
     searcher = snap.searcher
     offer = stored_offer(searcher.stored_fields(docnum))
-    key_terms = searcher.key_terms_from_text("body", body_text(offer), numterms=12,
-                                             normalize=True)
+    # The key terms of the beginning, which names the job: analysis is the cost of this
+    # call, and it must not grow with an offer of megabytes.
+    key_terms = searcher.key_terms_from_text("body", body_text(offer)[:HIGHLIGHT_CHARS],
+                                             numterms=12, normalize=True)
     if not key_terms:
         return []
     query = Q.Or([Q.Term("body", word, boost=weight) for word, weight in key_terms])
