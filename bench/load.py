@@ -1,7 +1,9 @@
 """Load test of the production server (waitress via `offres serve`) on 127.0.0.1, with a
-full rebuild switched in during the run. Bounded in time and count; loopback only.
+full rebuild switched in during the run and then incremental updates committed to the live
+build (issue 16: a commit deletes files readers may be opening). Bounded in time and count;
+loopback only.
 
-    python bench/load.py [--offers 2000] [--seconds 30] [--update BENCHMARKS.md]
+    python bench/load.py [--offers 2000] [--seconds 30] [--updates 25] [--update BENCHMARKS.md]
 
 Needs `wrk` (Debian package). Records requests/s, p50/p99 latency and errors.
 """
@@ -28,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402
 
-START, END = "<!-- load:start -->", "<!-- load:end -->"
+START, END = "<!-- load-incremental:start -->", "<!-- load-incremental:end -->"
 QUERIES = ["social", "educatrice", "assistante+sociale", "infirmier", "noumea", "cesf",
            "travailleur+socail", "protection+de+l%E2%80%99enfance", "", "kon%C3%A9"]
 LUA = """
@@ -81,11 +83,25 @@ def parse_wrk(output: str) -> dict:
     }
 
 
+def change(corpus: Path, n: int) -> None:
+    """One offer changed (a line added to an existing file) or, every third time, one added."""
+    files = sorted(corpus.rglob("*.txt"))
+    if n % 3 == 2:
+        source = files[n % len(files)].read_text(encoding="utf-8")
+        text = source.replace("Référence : ", f"Référence : 99-{n:04d} ", 1)
+        (corpus / f"ajout-{n:04d}.txt").write_text(text, encoding="utf-8")
+    else:
+        with files[(n * 37) % len(files)].open("a", encoding="utf-8") as f:
+            f.write(f"\nMise à jour numéro {n} : horaires aménagés.\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--offers", type=int, default=2000)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--updates", type=int, default=25,
+                        help="incremental updates committed during the run, after the rebuild")
     parser.add_argument("--update", type=Path)
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
@@ -96,8 +112,14 @@ def main(argv: list[str] | None = None) -> int:
     generate(args.offers, corpus, seed=0)
     started = time.perf_counter()
     offres("build", str(corpus), "--index", str(index), check=False, capture_output=True)
-    # The run lasts long enough for the rebuild, started after 5 s, to be switched in mid-run.
-    seconds = max(args.seconds, int((time.perf_counter() - started) * 3) + 15)
+    full = time.perf_counter() - started
+    started = time.perf_counter()
+    change(corpus, 999)
+    offres("build", str(corpus), "--index", str(index), "--incremental", capture_output=True)
+    one_update = time.perf_counter() - started
+    # The run lasts long enough for the rebuild, started after 5 s, and the updates after it
+    # to be switched in mid-run.
+    seconds = max(args.seconds, int(full * 3 + args.updates * (one_update + 0.5) * 1.5) + 15)
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "indexer.cli", "serve", "--index", str(index), "--port", str(port),
@@ -117,7 +139,15 @@ def main(argv: list[str] | None = None) -> int:
             result = offres("build", str(corpus), "--index", str(index), capture_output=True)
             done = time.perf_counter()
             rebuild.update(code=result.returncode, seconds=done - started,
-                           switched_at=done - run_started)
+                           switched_at=done - run_started, updates=[])
+            for n in range(args.updates):
+                time.sleep(0.5)
+                change(corpus, n)
+                started = time.perf_counter()
+                result = offres("build", str(corpus), "--index", str(index), "--incremental",
+                                capture_output=True)
+                rebuild["updates"].append((result.returncode, time.perf_counter() - started))
+            rebuild["updates_done_at"] = time.perf_counter() - run_started
 
         thread = threading.Thread(target=rebuild_midway)
         thread.start()
@@ -136,26 +166,38 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     from importlib.metadata import version
 
+    updates = rebuild.get("updates", [])
+    update_codes = sorted({code for code, _ in updates})
+    update_seconds = sorted(t for _, t in updates)
     row = (
         f"| {dt.date.today().isoformat()} | {args.offers:,} | waitress (4 threads), "
         f"wrk -t2 -c{args.connections} -d{seconds}s | {result['requests']:,} | "
         f"{result['rps']:.0f} | {result['p50_ms']:.1f} | {result['p99_ms']:.1f} | "
         f"{result['non_2xx'] + result['socket_errors']} | rebuild exit {rebuild.get('code')} "
         f"in {rebuild.get('seconds', 0):.1f} s, switched in at {rebuild.get('switched_at', 0):.0f} s "
-        f"of {seconds} s |"
+        f"of {seconds} s | {len(updates)} (exit {', '.join(map(str, update_codes)) or '-'}; median "
+        f"{update_seconds[len(updates) // 2] if updates else 0:.1f} s each; last committed at "
+        f"{rebuild.get('updates_done_at', 0):.0f} s) |"
     )
     section = "\n".join([
         START,
-        "## Load test (`make load`)",
+        "## Load with incremental updates (`make load`, issue 16)",
         "",
-        f"Command: `python bench/load.py --offers {args.offers} --seconds {args.seconds}`. "
+        "A full rebuild switched in after 5 s, then incremental updates (`offres build "
+        "--incremental`: one offer changed or added each time) committed to the live build one "
+        "after the other while the load runs; every commit deletes the previous table of "
+        "contents and the segments it merges. Errors are non-2xx answers (a 503 included) "
+        "and socket errors.",
+        "",
+        f"Command: `python bench/load.py --offers {args.offers} --seconds {args.seconds} "
+        f"--updates {args.updates}`. "
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"Whoosh {version('Whoosh')}, Flask {version('flask')}; load average before "
         f"{load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}. Queries rotate over {len(QUERIES)} searches on `/api/search` "
         "(full search: hits, facets, snippets).",
         "",
-        "| date | offers | server, load | requests | req/s | p50 ms | p99 ms | errors | rebuild |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| date | offers | server, load | requests | req/s | p50 ms | p99 ms | errors | rebuild | incremental updates |",
+        "|---|---|---|---|---|---|---|---|---|---|",
         row,
         "",
         f"After the run `/healthz` answered `{served_after.strip()}`.",
@@ -170,7 +212,9 @@ def main(argv: list[str] | None = None) -> int:
             text = text.rstrip() + "\n\n" + section + "\n"
         args.update.write_text(text, encoding="utf-8")
     switched = rebuild.get("code") in (0, 1) and rebuild.get("switched_at", seconds) < seconds
-    return 0 if result["non_2xx"] + result["socket_errors"] == 0 and switched else 1
+    updated = (len(updates) == args.updates and set(update_codes) <= {0, 1}
+               and rebuild.get("updates_done_at", seconds) < seconds)
+    return 0 if result["non_2xx"] + result["socket_errors"] == 0 and switched and updated else 1
 
 
 if __name__ == "__main__":

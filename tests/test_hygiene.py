@@ -158,3 +158,8 @@ def test_an_unclosed_dropped_element_keeps_the_next_lines(body, kept, dropped):
     for words in dropped:
         assert words not in offer.text
     assert "fin" in offer.text
+
+
+def test_a_filter_value_is_cleaned_like_the_stored_one(dirty_index):
+    page = dirty_index.search("", filters={"employer": ["Province\u200b Nord"]})
+    assert [hit.reference for hit in page.hits] == ["26-102"]

@@ -169,5 +169,8 @@ def _commit(live: Path, ix, additions: dict[str, Entry], deletions: set[str],
             if not committed or name.endswith(".tmp"):
                 path = live / name
                 with contextlib.suppress(OSError):
-                    shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+                    if path.is_dir() and not path.is_symlink():  # Whoosh's MAIN.tmp
+                        shutil.rmtree(path)
+                    else:
+                        path.unlink()
         raise

@@ -202,7 +202,7 @@ def _clean_filters(filters: dict[str, Iterable[str]] | None) -> dict[str, set[st
             raise QueryError(f"filtre inconnu : « {name} »")
         if isinstance(values, str):
             values = [values]
-        kept = {v for v in values if v}
+        kept = {clean_field(v) for v in values if v}  # the stored values are clean
         if kept:
             out[name] = kept
     return out
