@@ -9,6 +9,7 @@ import pytest
 
 from indexer import build_index, open_index
 from indexer.building.corpus import DEFAULT_MAX_BYTES
+from indexer.schema import make_schema
 from indexer.searching.highlight import HIGHLIGHT_CHARS, MAX_MARKS, analyzed_spans, mark
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,13 +66,6 @@ def test_offer_page_over_http(big, tmp_path):
     assert page.get_data(as_text=True).count('<mark class="match">') == MAX_MARKS + 1
 
 
-class _Analyzer:
-    """The schema's analyzer, from a real index (highlighting takes nothing else)."""
-
-    def __init__(self, index):
-        self.analyzer = index._snapshots.current().schema["body"].analyzer
-
-
 @pytest.mark.parametrize("text, chars, marks, expected", [
     # (text, character budget, match budget) -> marked spans
     ("éducatrice et éducateur", 1000, 10, [(0, 10), (14, 23)]),
@@ -81,8 +75,8 @@ class _Analyzer:
     ("éducatrice", 0, 10, []),
     ("éducatrice", 100, 0, []),
 ])
-def test_analyzed_spans_keep_to_the_budget(big, text, chars, marks, expected):
-    analyzer = _Analyzer(big[0]).analyzer
+def test_analyzed_spans_keep_to_the_budget(text, chars, marks, expected):
+    analyzer = make_schema()["body"].analyzer  # the schema's, as highlighting takes it
     terms = {t.text for t in analyzer("éducatrice éducateur", mode="query")}
     assert analyzed_spans(text, terms, analyzer, chars, marks) == expected
 
