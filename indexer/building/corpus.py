@@ -16,7 +16,7 @@ from typing import Iterator, NamedTuple
 
 from indexer.errors import CorpusNotFoundError, OfferFileError
 from indexer.offer import Offer
-from indexer.parsing import parse_bytes
+from indexer.parsing import parse_bytes, read_text
 
 # Larger files are refused: no offer is that long, and a file this size would be pasted data.
 DEFAULT_MAX_BYTES = 2_000_000
@@ -193,10 +193,12 @@ def read_offer(path: str | os.PathLike, max_bytes: int) -> ReadOffer | Skipped:
         with open(os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY), "rb") as f:
             if (reason := _not_regular(os.fstat(f.fileno()).st_mode)) is not None:
                 return Skipped(source, reason)
-            data = f.read()
+            data = f.read(max_bytes + 1)  # a bigger file is refused: never read it whole
     except OSError as exc:
         return unreadable(source, exc)
     try:
+        if len(data) > max_bytes:
+            read_text(source, max_bytes)  # refuses it with its size, from stat, unread
         offer = parse_bytes(data, source, max_bytes=max_bytes)
     except OfferFileError as exc:
         return Skipped(exc.path, exc.reason)
