@@ -24,7 +24,7 @@ from web_helpers import (
 )
 
 TOTAL = 5 + len(FIXTURE_OFFERS)
-TEMPLATES = Path(__file__).resolve().parents[1] / "searchweb" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "searchweb" / "templates"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 

@@ -15,7 +15,7 @@ from indexer import (
 )
 from indexer.store import indexer_lock, live_build
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
 
 
