@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
 
 
 def curl_examples() -> list[str]:
@@ -43,6 +44,25 @@ def run(command: str, base: str) -> str:
     url = shlex.split(command)[-1]  # no curl on this machine: the same GET with urllib
     with urllib.request.urlopen(url, timeout=30) as response:
         return response.read().decode("utf-8")
+
+
+def python_example() -> str:
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Python API"):]
+    return re.search(r"```python\n(.*?)```", section, re.S).group(1)
+
+
+def test_readme_python_example_runs(tmp_path, monkeypatch, capsys):
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    monkeypatch.chdir(tmp_path)
+    names: dict = {}
+    exec(compile(python_example(), "README.md", "exec"), names)
+    assert names["report"].indexed == 5 and names["report"].skipped == []
+    assert names["page"].total == 1 and names["page"].fallback is None
+    assert [hit.reference for hit in names["page"].hits] == ["3134-24-1986/SR"]
+    assert names["offer"].commune == "Houaïlou"
+    assert capsys.readouterr().out.startswith("3134-24-1986/SR ")
+    assert len(names["similar"]) == 4
 
 
 def test_there_are_examples():
