@@ -88,9 +88,6 @@ class SearchState:
         """The filters in the shape `Index.search` takes."""
         return {name: list(values) for name, values in self.filters.items()}
 
-    def is_selected(self, name: str, value: str) -> bool:
-        return value in self.filters.get(name, ())
-
     # -- changing (every change but paging goes back to page 1) ----------------------------
 
     def replace(self, **changes) -> "SearchState":
