@@ -296,13 +296,14 @@ def alert():
     """The Atom feed for people: what it is, how to follow it, its URL to copy, its entries."""
     state, page, described = feed_search()
     as_of = today()
-    feed_url = state.url(url_for("web.feed", _external=True), with_page=False)
+    shared = state.replace(per_page=SearchState().per_page)  # the feed's own URL, as it links itself
     hits = [hit_card(hit, offer_url(hit.slug), as_of) for hit in page.hits]
-    return render_template("alert.html", state=state, described=described, hits=hits,
-                           feed_url=feed_url, total=page.total,
-                           search_url=state.replace(sort=SearchState().sort).url(
-                               url_for("web.search"), with_page=False),
-                           feed_path=state.url(url_for("web.feed"), with_page=False))
+    return render_template(
+        "alert.html", described=described, hits=hits,
+        feed_url=shared.url(url_for("web.feed", _external=True), with_page=False),
+        feed_path=shared.url(url_for("web.feed"), with_page=False),
+        search_url=shared.replace(sort=SearchState().sort).url(url_for("web.search"),
+                                                                with_page=False))
 
 
 @bp.get("/favicon.ico")
