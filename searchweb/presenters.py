@@ -114,7 +114,9 @@ def hit_card(hit: Hit, url: str, today: dt.date) -> HitCard:
         url=url,
         title_html=Markup(hit.title_html) if hit.title_html else escape(hit.title),
         employer=hit.employer,
-        place=place_of(hit.commune or hit.location, None, hit.province),
+        # The province is left out when it is the employer just before it.
+        place=place_of(hit.commune or hit.location, None,
+                       None if hit.province == hit.employer else hit.province),
         posted=frdates.long_date(hit.posted),
         posted_iso=hit.posted,
         deadline=frdates.long_date(hit.deadline),
@@ -265,6 +267,16 @@ class OfferView:
 
 
 _BULLET = re.compile(r"^\s*(?:[-–•*]|\d+[.)])\s+")
+# Pictograms that open a heading or an item ("📝 Description du poste", "📧 Par email") say
+# nothing a reader needs, and show as empty boxes where no emoji font is installed.
+_PICTOGRAMS = re.compile("^[\U0001F000-\U0001FAFF\u2190-\u21FF\u2300-\u27BF\u2B00-\u2BFF"
+                         "\uFE0F\u200D]+\\s*")
+
+
+def without_pictograms(text: str) -> str:
+    """'📬 Contact & Modalités de candidature' -> 'Contact & Modalités de candidature'."""
+    return _PICTOGRAMS.sub("", text)
+
 
 
 def text_blocks(text: Markup) -> list[Block]:
@@ -284,12 +296,12 @@ def text_blocks(text: Markup) -> list[Block]:
                 if paragraph:
                     blocks.append(Block("p", [Markup(" ".join(paragraph))]))
                     paragraph = []
-                items.append(_BULLET.sub("", line))
+                items.append(without_pictograms(_BULLET.sub("", line)))
             else:
                 if items:
                     blocks.append(Block("ul", [Markup(i) for i in items]))
                     items = []
-                paragraph.append(line)
+                paragraph.append(without_pictograms(line))
         if paragraph:
             blocks.append(Block("p", [Markup(" ".join(paragraph))]))
         if items:

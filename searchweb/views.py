@@ -21,7 +21,9 @@ from searchweb.errors import error_response
 from searchweb.index import get_index, today
 from searchweb.feed import NOUMEA, atom_feed
 from searchweb.schemaorg import job_posting, script_json
-from searchweb.presenters import OfferView, Section, hit_card, search_view, text_blocks
+from searchweb.presenters import (
+    OfferView, Section, hit_card, search_view, text_blocks, without_pictograms,
+)
 from searchweb.state import BadParameter, SearchState
 from searchweb import frdates
 
@@ -138,7 +140,7 @@ def render_offer(index: Index, offer: Offer, canonical: str, state: SearchState)
                for hit in index.more_like(offer.reference or canonical, limit=5, as_of=as_of)
                if hit.slug != canonical]
     canonical_url = url_for("web.offer_page", slug=canonical, _external=True)
-    shown = [Section(heading, text_blocks(body)) for heading, body in sections]
+    shown = [Section(without_pictograms(heading), text_blocks(body)) for heading, body in sections]
     tiles = current_app.config.get("MAP_TILES", DEFAULT_MAP_TILES)
     view = OfferView(
         offer=offer,
