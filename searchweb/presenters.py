@@ -23,7 +23,12 @@ from searchweb.state import FACET_LABELS, FACET_ORDER, SORT_LABELS, SearchState
 # Facet values shown before the "Afficher N autres" disclosure.
 FACET_VISIBLE = 8
 # How a facet value reads on the page when the index's value is not plain French.
-VALUE_LABELS = {("posted", "plus ancien"): "il y a plus de 30 jours"}
+VALUE_LABELS = {
+    ("posted", "plus ancien"): "il y a plus de 30 jours",
+    ("contract", "titulaire"): "Fonctionnaire titulaire",
+    ("contract", "contractuel"): "Contractuel",
+    **{("category", c): f"Catégorie {c}" for c in "ABCD"},
+}
 
 PAGINATION_AROUND = 2
 
@@ -129,7 +134,8 @@ def hit_card(hit: Hit, url: str, today: dt.date) -> HitCard:
 def search_view(page: SearchPage, state: SearchState, today: dt.date, path: str,
                 offer_url: OfferUrl, feed_path: str, api_path: str,
                 alert_path: str) -> SearchView:
-    facets = [_facet_group(name, page, state, path) for name in FACET_ORDER if name in page.facets]
+    facets = _distinct([_facet_group(name, page, state, path)
+                        for name in FACET_ORDER if name in page.facets])
     chips = [Chip(name, FACET_LABELS.get(name, name), value, state.toggled(name, value).url(path))
              for name in FACET_ORDER for value in state.filters.get(name, ())]
     sorts = [Link(label, state.sorted_by(key).url(path), current=(key == state.sort))
@@ -188,6 +194,20 @@ def _summary(page: SearchPage) -> str:
 
 
 _ID_UNSAFE = re.compile(r"[^a-z0-9]+")
+
+
+def _distinct(groups: list[FacetGroup]) -> list[FacetGroup]:
+    """Leave out a facet that lists the same values and counts as one before it (the
+    provinces, where they are also the employers) unless one of its values is selected."""
+    kept: list[FacetGroup] = []
+    seen: set[tuple] = set()
+    for group in groups:
+        values = tuple((i.value, i.count) for i in group.items + group.more)
+        if values and values in seen and not group.selected_count:
+            continue
+        seen.add(values)
+        kept.append(group)
+    return kept
 
 
 def _facet_group(name: str, page: SearchPage, state: SearchState, path: str) -> FacetGroup:

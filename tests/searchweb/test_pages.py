@@ -304,3 +304,54 @@ def test_alert_page_explains_the_feed_and_lists_its_entries(client):
                for e in feed.findall(f"{ATOM}entry")]
     assert [a["href"] for a in page.select("ol.hits .hit-title a")] == entries
     assert page.select_one("a.back-link")["href"] == "/?q=social&employer=Province+Sud"
+
+
+# -- the local filters ---------------------------------------------------------------------
+
+
+def test_local_filters_on_the_page(client):
+    page = soup(client.get("/"))
+    legends = [words(f.legend) for f in page.select("fieldset.facet")]
+    assert legends == ["Statut", "Date de dépôt", "Employeur", "Province", "Secteur", "Commune",
+                       "Emploi RESPNC (famille de métiers)", "Corps",
+                       "Durée de résidence exigée", "Direction"]
+    zone = [(words(s)) for s in page.select("fieldset[data-facet=zone] .facet-value")]
+    assert zone == ["Grand Nouméa", "Brousse", "Îles"]
+    corps = [words(s) for s in page.select("fieldset[data-facet=corps] .facet-value")]
+    assert max(len(c) for c in corps) <= 41 and "Assistant socio-éducatif" in corps
+    residence = [words(s) for s in page.select("fieldset[data-facet=residence] .facet-value")]
+    assert residence == ["au moins 5 ans"]
+
+
+def test_province_facet_shown_only_when_it_says_something_new(client):
+    # Among the provinces' own offers the provinces are the employers: one facet says it.
+    social = soup(client.get("/?q=social"))
+    assert social.select_one("fieldset[data-facet=employer]")
+    assert social.select_one("fieldset[data-facet=province]") is None
+    # With the OPT-NC offers, employers and provinces differ: both are shown.
+    everything = soup(client.get("/"))
+    employers = [words(s) for s in everything.select("fieldset[data-facet=employer] .facet-value")]
+    provinces = [words(s) for s in everything.select("fieldset[data-facet=province] .facet-value")]
+    assert provinces and employers != provinces
+    # A selected province stays, so that it can be unticked.
+    chosen = soup(client.get("/?q=social&province=Province+Sud"))
+    assert chosen.select_one("fieldset[data-facet=province] input[checked]")
+
+
+def test_contract_and_category_values_read_in_french():
+    from indexer.results import FacetValue, SearchPage
+    from searchweb.presenters import search_view
+
+    page = SearchPage(query="", total=3, page=1, per_page=10, hits=[], facets={
+        "contract": [FacetValue("titulaire", 2), FacetValue("contractuel", 1)],
+        "category": [FacetValue("B", 3)],
+        "rome": [FacetValue("Support à l’entreprise", 3)]})
+    view = search_view(page, SearchState(), WEB_AS_OF, path="/", offer_url=str,
+                       feed_path="/flux.atom", api_path="/api/search", alert_path="/alerte")
+    labels = {g.name: (g.label, [(i.label, i.value) for i in g.items]) for g in view.facets}
+    assert labels == {
+        "contract": ("Recrutement", [("Fonctionnaire titulaire", "titulaire"),
+                                     ("Contractuel", "contractuel")]),
+        "category": ("Catégorie", [("Catégorie B", "B")]),
+        "rome": ("Famille de métiers (ROME)", [("Support à l’entreprise", "Support à l’entreprise")]),
+    }
