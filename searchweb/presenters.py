@@ -127,7 +127,7 @@ def hit_card(hit: Hit, url: str, today: dt.date) -> HitCard:
         deadline=frdates.long_date(hit.deadline),
         deadline_iso=hit.deadline,
         status=frdates.deadline_status(hit.deadline, today),
-        snippet=Markup(hit.snippet),
+        snippet=Markup(_PICTOGRAMS_ANYWHERE.sub("", hit.snippet)),
     )
 
 
@@ -291,6 +291,9 @@ _BULLET = re.compile(r"^\s*(?:[-–•*]|\d+[.)])\s+")
 # nothing a reader needs, and show as empty boxes where no emoji font is installed.
 _PICTOGRAMS = re.compile("^[\U0001F000-\U0001FAFF\u2190-\u21FF\u2300-\u27BF\u2B00-\u2BFF"
                          "\uFE0F\u200D]+\\s*")
+
+
+_PICTOGRAMS_ANYWHERE = re.compile(_PICTOGRAMS.pattern.lstrip("^"))
 
 
 def without_pictograms(text: str) -> str:

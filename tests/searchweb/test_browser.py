@@ -566,6 +566,7 @@ def test_print_stylesheet_keeps_the_offer_and_how_to_apply(served, desktop):
     after = page.locator(".apply-sources a").evaluate(
         "a => getComputedStyle(a, '::after').content")
     assert "https://data.example.nc/avp/25-2201.pdf" in after
+    assert page.locator(".print-only").inner_text() == f"Offre en ligne : {served[0]}/offres/{OPT_MARKDOWN_SLUG}"
     screenshot(page, "offer-print.png")
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
@@ -612,6 +613,25 @@ def test_favicon_and_no_failed_request(server, device):
     assert ico.ok and ico.body()[:4] == b"\x00\x00\x01\x00"  # an ICO file
     page.goto(server + f"/offres/{EDUCATEUR_OFFER.slug}")
     # No request of either page failed (the fixture fails the test on any 4xx or 5xx).
+
+
+def test_local_filters_in_the_filters_sheet(server, device):
+    page = device.page
+    page.goto(server + "/")
+    if device.name == "phone":
+        page.locator("a.filters-toggle").tap()
+    zone = page.locator("fieldset[data-facet=zone]")
+    assert zone.locator("legend").inner_text() == "Secteur"
+    assert zone.locator(".facet-value").all_inner_texts() == ["Grand Nouméa", "Brousse", "Îles"]
+    corps = page.locator("fieldset[data-facet=corps] .facet-value").all_inner_texts()
+    assert all(len(c) <= 41 for c in corps)
+    screenshot(page, f"local-filters-{device.name}.png", full_page=device.name == "desktop")
+    with page.expect_navigation():
+        zone.locator("input[value='Îles']").check()
+    assert parse_qs(urlsplit(page.url).query) == {"zone": ["Îles"]}
+    places = page.locator("ol.hits .hit-place").all_inner_texts()
+    assert places and all(re.search(r"Lifou|Maré|Ouvéa|Pins|Îles", p) for p in places), places
+    assert " ".join(page.locator("a.chip").inner_text().split()) == "Retirer le filtre Secteur : Îles ×"
 
 
 def _axe(page) -> list:
