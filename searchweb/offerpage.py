@@ -192,7 +192,8 @@ def other_facts(offer: Offer) -> list[tuple[str, str]]:
         ("Date de dépôt", frdates.long_date(offer.posted)),
         ("Référence", offer.reference),
     ]
-    return [(label, value) for label, value in rows if value]
+    # A value with no letter or digit ("/", "-") is a blank cell of the source's table.
+    return [(label, value) for label, value in rows if value and any(c.isalnum() for c in value)]
 
 
 def _province(offer: Offer) -> str | None:

@@ -126,6 +126,7 @@ def test_first_screen_facts_then_the_others():
         ("Date de dépôt", "vendredi 8 août 2025"),
         ("Référence", "3134-26-0712/SR"),
     ]
+    assert ("Durée de résidence exigée", "/") not in other_facts(OFFER.replace(residence="/"))
     province_hires = OFFER.replace(employer="Province Sud", start="Immédiatement")
     assert dict(key_facts(province_hires))["Lieu de travail"] == "Nouméa"
     assert dict(key_facts(province_hires))["Poste à pourvoir"] == "Immédiatement"
