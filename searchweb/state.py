@@ -29,9 +29,14 @@ FACET_LABELS = {
     "posted": "Date de dépôt",
     "employer": "Employeur",
     "province": "Province",
+    "zone": "Secteur",
     "commune": "Commune",
+    "contract": "Recrutement",
+    "category": "Catégorie",
+    "rome": "Famille de métiers (ROME)",
     "respnc": "Emploi RESPNC (famille de métiers)",
     "corps": "Corps",
+    "residence": "Durée de résidence exigée",
     "direction": "Direction",
 }
 # The order facets appear in, on the page and in URLs.
