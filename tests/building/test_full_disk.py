@@ -12,7 +12,7 @@ from indexer import build_index, open_index
 from indexer.cli import main
 from indexer.store import live_build
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
 WORDS = [f"compétence{n}" for n in range(300)]
 

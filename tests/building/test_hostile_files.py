@@ -16,7 +16,7 @@ from indexer import BuildFailedError, IndexNotFoundError, build_index, open_inde
 from indexer.building.corpus import iter_corpus, os_reason, read_offer
 from indexer.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
 
 

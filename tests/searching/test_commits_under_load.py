@@ -8,7 +8,7 @@ from pathlib import Path
 from indexer import build_index, open_index
 from indexer.store import live_build
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
 COMMITS = 12
 

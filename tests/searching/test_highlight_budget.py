@@ -12,7 +12,7 @@ from indexer.building.corpus import DEFAULT_MAX_BYTES
 from indexer.schema import make_schema
 from indexer.searching.highlight import HIGHLIGHT_CHARS, MAX_MARKS, analyzed_spans, mark
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WORD = "éducatrice"
 HEADER = "Éducatrice spécialisée\nRéférence : 26-5000\n\nEmployeur : Province Sud\n\nMissions :\n"
 
