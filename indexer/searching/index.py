@@ -100,9 +100,11 @@ class Index:
         snap = self._snapshots.current()
         columns = snap.columns()
         clauses, typing_last = parse_user_query(query)
-        suggestion = self._resolver.suggest(clauses, snap)
         whoosh_query, scores, fallback = self._resolver.resolve(snap, clauses,
                                                                 prefix and typing_last)
+        # « Vouliez-vous dire » only when the query as typed found nothing.
+        suggestion = (self._resolver.suggest(clauses, snap, found=bool(scores))
+                      if fallback is not None or not scores else None)
         base = scores.keys()
         base_mask = (columns.live_mask() if len(base) == len(columns.live_docs)
                      else doc_mask(base, columns.size))
