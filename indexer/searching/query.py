@@ -15,6 +15,8 @@ from typing import Callable
 
 from whoosh import query as Q
 
+from indexer.schema import FREE_TEXT_FIELDS
+
 MAX_QUERY_CHARS = 200
 MAX_CLAUSES = 16
 MAX_PREFIX_EXPANSIONS = 10
@@ -33,7 +35,7 @@ FIELD_PREFIXES = {
     "référence": ("refs",),
     "ref": ("refs",),
 }
-TEXT_FIELDS = ("title", "body")
+TEXT_FIELDS = FREE_TEXT_FIELDS
 
 _OPERATORS = {"OU": "or", "OR": "or", "ET": "and", "AND": "and", "SAUF": "not", "NOT": "not"}
 _TOKEN = re.compile(
