@@ -30,7 +30,7 @@ from whoosh import index as whoosh_index  # noqa: E402
 
 from indexer import build_index, open_index  # noqa: E402
 from indexer import schema as offres_schema  # noqa: E402
-from indexer.schema import FREE_TEXT_WEIGHTS, stored_offer  # noqa: E402
+from indexer.schema import FREE_TEXT_WEIGHTS, TITLE_BOOST, stored_offer  # noqa: E402
 from indexer.store import live_build  # noqa: E402
 
 K = 10
@@ -108,7 +108,9 @@ class Fts5Peer:
             for ref, offer in offers:
                 self.db.execute(f"INSERT INTO offers VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})",
                                 [get(offer) for get in _COLUMNS.values()] + [ref])
-        self.weights = ", ".join(str(FREE_TEXT_WEIGHTS[name]) for name in _COLUMNS)
+        # offres' title weight is its index-time boost times its query-time weight.
+        weights = dict(FREE_TEXT_WEIGHTS, title=FREE_TEXT_WEIGHTS["title"] * TITLE_BOOST)
+        self.weights = ", ".join(str(weights[name]) for name in _COLUMNS)
 
     def search(self, query: str) -> list[str]:
         match = fts5_query(query)
@@ -142,7 +144,7 @@ def main(argv=None) -> int:
         name, _, value = item.partition("=")
         if name not in FREE_TEXT_WEIGHTS:
             parser.error(f"unknown field {name!r}: {', '.join(FREE_TEXT_WEIGHTS)}")
-        FREE_TEXT_WEIGHTS[name] = float(value)  # read by make_schema() at build time
+        FREE_TEXT_WEIGHTS[name] = float(value)  # read by the query builder
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         build_index(corpus, folder / "index")
