@@ -51,3 +51,9 @@ def french_words_by_length() -> dict[int, list[str]]:
 def is_french_word(word: str) -> bool:
     """A real French word (any case and accents): "infirmier" -> True, "ducateur" -> False."""
     return fold(word) in french_spellings()
+
+
+@lru_cache(maxsize=1)
+def french_words_sorted() -> list[str]:
+    """The folded words in order, for prefix lookups."""
+    return sorted(french_spellings())

@@ -26,6 +26,7 @@ from indexer.searching.ranking import SORTS, order
 from indexer.searching.resolve import Resolver
 from indexer.searching.scoring import TermScores
 from indexer.searching.snapshots import Snapshot, Snapshots
+from indexer.searching.suggest import Completion, completions
 from indexer.store import live_build
 
 MAX_PER_PAGE = 50
@@ -128,6 +129,12 @@ class Index:
             filters={k: sorted(v) for k, v in selected.items()},
             elapsed_ms=(time.perf_counter() - started) * 1000, notices=notices,
         )
+
+    def complete(self, text: str, as_of: dt.date | None = None, limit: int = 5) -> list[Completion]:
+        """Completions of the word being typed, through the analyzer ("educ" -> éducateur,
+        éducatrice…), ranked by the open offers they find with the words before."""
+        return completions(self._resolver, self._snapshots.current(), _clean_query(text),
+                           as_of or today_in_noumea(), limit)
 
     # -- single offers: each call reads through one snapshot ---------------------------------
 
