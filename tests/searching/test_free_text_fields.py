@@ -73,3 +73,18 @@ def test_a_covered_place_does_not_search_its_area(nc_index):
 
 def test_words_next_to_each_other_rank_first(nc_index):
     assert refs(nc_index.search("chef d'agence"))[0] == REF["lifou"]
+
+
+# query, the first hit's labels as marked (only the labels the query matched)
+MARKED = [
+    ("Koumac", {"location": '<mark class="match">Koumac</mark>',
+                "commune": '<mark class="match">Koumac</mark>'}),
+    ("bancaire", {"respnc": 'Services <mark class="match">bancaires</mark>'}),
+    ("DSI", {"direction": '<mark class="match">Direction des systèmes d&#39;information</mark>'}),
+    ("java", {}),
+]
+
+
+@pytest.mark.parametrize("query, marked", MARKED)
+def test_each_field_has_its_own_highlighting(nc_index, query, marked):
+    assert nc_index.search(query).hits[0].fields_html == marked
