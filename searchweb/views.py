@@ -192,7 +192,11 @@ def api_suggest():
         except QueryError:  # half-typed syntax (an open quote...) is not an error yet
             page = None
         if page is not None:
-            suggestions = _word_suggestions(index, q) + _suggestions(q, page)
+            others = _suggestions(q, page)
+            # A completed word that is also a commune or employer offered is left to it.
+            labels = {fold_words(s["label"]) for s in others if s["kind"] != "offre"}
+            words = [s for s in _word_suggestions(index, q) if fold_words(s["label"]) not in labels]
+            suggestions = words + others
     return jsonify({"query": q, "suggestions": suggestions[:SUGGEST_LIMIT]})
 
 

@@ -13,6 +13,7 @@ from whoosh import query as Q
 
 from indexer.clock import today_in_noumea
 from indexer.errors import IndexNotFoundError, QueryError
+from indexer.analysis.lexicon import french_words_sorted
 from indexer.offer import Offer
 from indexer.results import Hit, OfferHighlight, SearchPage
 from indexer.schema import reference_keys, stored_offer
@@ -21,7 +22,7 @@ from indexer.searching.bitsets import doc_mask, mask_docs
 from indexer.searching.facets import FACETS, KINDS, facet_counts, filter_mask
 from indexer.searching.highlight import highlight_offer, highlight_terms, match_spans
 from indexer.searching.hits import page_hits
-from indexer.searching.query import parse_user_query
+from indexer.searching.query import TEXT_FIELDS, parse_user_query
 from indexer.searching.ranking import SORTS, order
 from indexer.searching.resolve import Resolver
 from indexer.searching.scoring import TermScores
@@ -68,9 +69,10 @@ class Index:
         columns.live_mask()
         for name in ("posted", "deadline", "closed"):
             columns.order(name)
-        self._term_scores.warm(snap.searcher, snap.generation, ("title", "body"))
+        self._term_scores.warm(snap.searcher, snap.generation, TEXT_FIELDS)
         self._resolver.vocabulary(snap)
         self._resolver.builder(snap)
+        french_words_sorted()  # the French word list, read once (about 2 s)
 
     def doc_count(self) -> int:
         return self._snapshots.current().searcher.doc_count()
