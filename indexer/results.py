@@ -32,6 +32,9 @@ class Hit:
     score: float
     snippet: str  # HTML: escaped offer text with <mark> around matched words
     title_html: str = ""  # HTML: escaped title with matches marked
+    # HTML of each label free text matched (employer, direction, location, commune, province,
+    # respnc, rome_label, corps), escaped, with its matches marked; labels not matched are absent.
+    fields_html: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,22 @@ FACET_FIELDS = ("employer", "commune", "province", "respnc", "corps", "direction
 # Weight of the title over the body in BM25F.
 TITLE_BOOST = 3.0
 
+# What free text searches, with each field's weight: every field a job seeker names (the
+# job, its employer and direction, where, its family and ROME label, its corps). A field's
+# BM25 score is multiplied by its weight at query time (an index-time boost only scales term
+# frequencies, which BM25 saturates); the title also keeps its index-time TITLE_BOOST.
+# Weights measured with bench/ndcg.py on judged queries (BENCHMARKS.md).
+FREE_TEXT_WEIGHTS = {
+    "title": 1.0,
+    "employer_text": 2.0,
+    "direction_text": 1.5,
+    "place_text": 2.0,
+    "family_text": 2.0,
+    "corps_text": 1.0,
+    "body": 1.0,
+}
+FREE_TEXT_FIELDS = tuple(FREE_TEXT_WEIGHTS)
+
 _REF_SPLIT = re.compile(r"[/\s]+")
 
 
@@ -40,9 +56,9 @@ def make_schema() -> fields.Schema:
         title=fields.TEXT(analyzer=analyzer, stored=True, chars=True, field_boost=TITLE_BOOST),
         # Not stored: the text is in the stored offer (body_text); offsets point into it.
         body=fields.TEXT(analyzer=analyzer, chars=True),
-        # Searchable forms of the facet values, for the French field prefixes.
-        employer_text=fields.TEXT(analyzer=analyzer),
-        place_text=fields.TEXT(analyzer=analyzer),
+        # Searchable forms of the facet values, for free text and the French field prefixes.
+        **{name: fields.TEXT(analyzer=analyzer) for name in FREE_TEXT_FIELDS
+           if name not in ("title", "body")},
         posted=fields.NUMERIC(int, stored=True, sortable=True, signed=False),
         deadline=fields.NUMERIC(int, stored=True, sortable=True, signed=False),
         offer=fields.STORED(),
@@ -115,7 +131,10 @@ def offer_to_document(offer: Offer, doc_id: str, digest: str) -> dict:
         "title": offer.title or "",
         "body": body,
         "employer_text": offer.employer or "",
+        "direction_text": offer.direction or "",
         "place_text": place,
+        "family_text": " ".join(p for p in (offer.respnc, offer.rome_label) if p),
+        "corps_text": offer.corps or "",
         "posted": date_ordinal(offer.posted),
         "deadline": date_ordinal(offer.deadline),
         "offer": json.dumps(offer.to_dict(), ensure_ascii=False),

@@ -34,6 +34,7 @@ FEED_SIZE = 20
 SUGGEST_MIN_CHARS = 2
 SUGGEST_MAX_CHARS = 100
 SUGGEST_LIMIT = 10
+SUGGEST_WORDS = 4  # completed words, before the offers and facet values
 SUGGEST_FACETS = {"employer": "employeur", "commune": "commune"}
 # The map's background; its origin is added to the offer page's img-src. "" = no tiles.
 DEFAULT_MAP_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -216,26 +217,43 @@ def api_offer(slug: str):
 @bp.get("/api/suggest")
 @rate_limited("suggest")
 def api_suggest():
-    """Titles, employers and communes for what is being typed; at most SUGGEST_LIMIT."""
+    """Words that complete the last one, then titles, employers and communes for what is
+    being typed; at most SUGGEST_LIMIT."""
     q = " ".join(request.args.get("q", "").split())[:SUGGEST_MAX_CHARS]
     suggestions = []
     if len(q) >= SUGGEST_MIN_CHARS:
+        index = get_index()
         try:
-            page = get_index().search(q, per_page=5, as_of=today(), prefix=True)
+            page = index.search(q, per_page=5, as_of=today(), prefix=True)
         except QueryError:  # half-typed syntax (an open quote...) is not an error yet
             page = None
         if page is not None:
-            suggestions = _suggestions(q, page)
+            others = _suggestions(q, page)
+            # A completed word that is also a commune or employer offered is left to it.
+            labels = {fold_words(s["label"]) for s in others if s["kind"] != "offre"}
+            words = [s for s in _word_suggestions(index, q) if fold_words(s["label"]) not in labels]
+            suggestions = words + others
     return jsonify({"query": q, "suggestions": suggestions[:SUGGEST_LIMIT]})
 
 
+def _word_suggestions(index: Index, q: str) -> list[dict]:
+    """The query with its last word completed through the analyzer (« educ » -> éducateur,
+    éducatrice…), the ones that find the most open offers first."""
+    return [{"kind": "recherche", "label": c.query,
+             "detail": (frdates.count_offers(c.open_offers) + " ouverte"
+                        + ("s" if c.open_offers > 1 else "")) if c.open_offers
+             else frdates.count_offers(c.offers),
+             "url": SearchState(q=c.query).url(url_for("web.search"))}
+            for c in index.complete(q, as_of=today(), limit=SUGGEST_WORDS)]
+
+
 def _suggestions(q: str, page: SearchPage) -> list[dict]:
+    """Offers whose title the query matches (through the analyzer: the search's own marks),
+    then employers and communes that contain the text typed."""
     needle = fold_words(q)
     found = []
-    words = needle.split()
     for hit in page.hits:
-        title = fold_words(hit.title)
-        if not all(word in title for word in words):
+        if "<mark" not in hit.title_html:
             continue
         found.append({"kind": "offre", "label": hit.title, "detail": hit.employer or "",
                       "url": offer_url(hit.slug, SearchState(q=q))})

@@ -1,10 +1,12 @@
-"""The domain synonym and acronym table (``data/synonyms.txt`` beside this module), and the
-filter that indexes it.
+"""The domain synonym, acronym and place table (``data/synonyms.txt`` and ``data/places.txt``
+beside this module), and the filter that indexes it.
 
-Each line is a group of equivalent terms, ``HEAD = term | term``. The analyzer indexes every
-term of a group with the group's token (`SynonymFilter`), and the query builder looks up
-what a user types in the same table (`synonym_table`). The file format is documented at the
-top of the file itself.
+A line ``HEAD = term | term`` is a group of equivalent terms; a line ``HEAD > term | term``
+says that HEAD covers the terms (a search for "Grand Nouméa" finds Dumbéa, a search for
+Dumbéa does not find every offer of Nouméa). The analyzer indexes every term with the token
+of each group it belongs to (`SynonymFilter`, from `synonym_table`), and the query builder
+looks up what a user types in `query_synonym_table`. The file format is documented at the
+top of ``data/synonyms.txt``.
 """
 
 from __future__ import annotations
@@ -16,13 +18,16 @@ from typing import Iterator, Sequence
 from whoosh.analysis import Analyzer, Filter, Token
 
 from indexer.analysis.filters import FoldFilter, FrenchStopFilter, LightStemFilter
-from indexer.analysis.folding import fold
+from indexer.analysis.folding import fold, synonym_key
 from indexer.analysis.tokenizer import FrenchTokenizer
 
-__all__ = ["SYNONYMS_FILE", "SynonymFilter", "base_analyzer", "parse_groups", "synonym_groups",
+__all__ = ["PLACES_FILE", "SYNONYMS_FILE", "SynonymFilter", "base_analyzer", "parse_groups",
+           "parse_table", "query_synonym_table", "synonym_groups", "synonym_inclusions",
            "synonym_table"]
 
 SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.txt"
+PLACES_FILE = Path(__file__).parent / "data" / "places.txt"
+TABLE_FILES = (SYNONYMS_FILE, PLACES_FILE)
 
 
 def base_analyzer() -> Analyzer:
@@ -30,28 +35,55 @@ def base_analyzer() -> Analyzer:
     return FrenchTokenizer() | FoldFilter() | FrenchStopFilter() | LightStemFilter()
 
 
-def parse_groups(lines: Sequence[str]) -> tuple[tuple[str, ...], ...]:
-    """The table's lines as groups of terms, head first, as written in the file.
+def parse_table(lines: Sequence[str]):
+    """The table's lines: (groups of equivalent terms, (head, covered terms) pairs).
 
-    ["# comment", "ASE = aide sociale à l'enfance"] -> (("ASE", "aide sociale à l'enfance"),)
+    ["ASE = aide sociale à l'enfance", "Grand Nouméa > Dumbéa | Païta"] ->
+    ((("ASE", "aide sociale à l'enfance"),), (("Grand Nouméa", ("Dumbéa", "Païta")),))
     """
-    groups = []
+    groups, inclusions = [], []
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        head, sep, tail = line.partition("=")
+        eq, gt = line.find("="), line.find(">")
+        covers = gt >= 0 and (eq < 0 or gt < eq)
+        head, sep, tail = line.partition(">" if covers else "=")
         terms = [t.strip() for t in [head, *tail.split("|")] if t.strip()] if sep else []
         if len(terms) < 2 or not head.strip():
-            raise ValueError(f"synonyms line {number}: expected 'TERM = alternative | ...', got {raw!r}")
-        groups.append(tuple(terms))
-    return tuple(groups)
+            raise ValueError(f"synonyms line {number}: expected 'TERM = alternative | ...' or "
+                             f"'TERM > covered | ...', got {raw!r}")
+        if covers:
+            inclusions.append((terms[0], tuple(terms[1:])))
+        else:
+            groups.append(tuple(terms))
+    return tuple(groups), tuple(inclusions)
+
+
+def parse_groups(lines: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """The table's groups of equivalent terms, head first, as written in the file.
+
+    ["# comment", "ASE = aide sociale à l'enfance"] -> (("ASE", "aide sociale à l'enfance"),)
+    """
+    return parse_table(lines)[0]
 
 
 @lru_cache(maxsize=1)
+def _shipped():
+    lines: list[str] = []
+    for path in TABLE_FILES:
+        lines.extend(path.read_text(encoding="utf-8").splitlines())
+    return parse_table(lines)
+
+
 def synonym_groups() -> tuple[tuple[str, ...], ...]:
-    """The shipped table: ("ASE", "aide sociale à l'enfance"), ("CESF", ...), ..."""
-    return parse_groups(SYNONYMS_FILE.read_text(encoding="utf-8").splitlines())
+    """The shipped groups: ("ASE", "aide sociale à l'enfance"), ("CESF", ...), ..."""
+    return _shipped()[0]
+
+
+def synonym_inclusions() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The shipped inclusions: ("Grand Nouméa", ("Nouméa", "Dumbéa", ...)), ..."""
+    return _shipped()[1]
 
 
 class SynonymFilter(Filter):
@@ -103,22 +135,54 @@ class SynonymFilter(Filter):
                     yield t
 
 
+def _key(base, term: str) -> tuple[str, ...]:
+    return tuple(t.text for t in base(term, mode="query")) or (fold(term),)
+
+
+def _mark(base, head: str) -> str:
+    tokens = [t.text for t in base(head, mode="query")]
+    return tokens[0] if len(tokens) == 1 else fold(head) if len(tokens) == 0 else synonym_key(head)
+
+
 @lru_cache(maxsize=1)
-def synonym_table() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
-    """Analyzed terms of the synonym table -> the tokens of the groups they belong to, and the
-    longest term in tokens. ('aide', 'social', 'enfanc') -> ('ase',); ('dpas',) -> ('dpas',)."""
+def _tables():
     base = base_analyzer()
-    table: dict[tuple[str, ...], list[str]] = {}
+    index: dict[tuple[str, ...], list[str]] = {}
+    query: dict[tuple[str, ...], list[str]] = {}
+
+    def add(table, key, mark):
+        marks = table.setdefault(key, [])
+        if mark not in marks:
+            marks.append(mark)
+
     for group in synonym_groups():
-        head = [t.text for t in base(group[0], mode="query")]
-        mark = head[0] if len(head) == 1 else fold(group[0])
+        mark = _mark(base, group[0])
         for term in group:
-            key = tuple(t.text for t in base(term, mode="query")) or (fold(term),)
-            marks = table.setdefault(key, [])
-            if mark not in marks:
-                marks.append(mark)
-    longest = max((len(k) for k in table), default=1)
-    return {k: tuple(v) for k, v in table.items()}, longest
+            add(index, _key(base, term), mark)
+            add(query, _key(base, term), mark)
+    for head, covered in synonym_inclusions():
+        mark = _mark(base, head)
+        add(index, _key(base, head), mark)
+        add(query, _key(base, head), mark)
+        for term in covered:  # the covered place carries the head's token, not the reverse
+            add(index, _key(base, term), mark)
+    longest = max((len(k) for k in index), default=1)
+    return ({k: tuple(v) for k, v in index.items()}, longest,
+            {k: tuple(v) for k, v in query.items()})
+
+
+def synonym_table() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
+    """Analyzed terms of the table -> the tokens the index gives them, and the longest term
+    in tokens. ('aide', 'social', 'enfanc') -> ('ase',); ('dumbea',) -> ('grand noumea', ...)."""
+    index, longest, _ = _tables()
+    return index, longest
+
+
+def query_synonym_table() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Analyzed terms a user may type -> the tokens to search: like `synonym_table`, except
+    that a covered term does not search its head's token (Dumbéa does not search
+    "grand noumea")."""
+    return _tables()[2]
 
 
 @lru_cache(maxsize=1)

@@ -18,10 +18,17 @@ from indexer.offer import Offer
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
+def searched_text(offer: Offer) -> str:
+    """Every text free text searches in an offer (title, labels, body), for its words."""
+    labels = (offer.employer, offer.direction, offer.location, offer.commune, offer.province,
+              offer.respnc, offer.rome_label, offer.corps)
+    return "\n".join([offer.title, *(label for label in labels if label), offer.text])
+
+
 def words(offer: Offer) -> dict[str, str]:
     """folded word -> its spelling in this offer: "L’Éducatrice" -> {"educatrice": "éducatrice"}."""
     found: dict[str, str] = {}
-    for word in _WORD.findall(f"{offer.title}\n{offer.text}"):
+    for word in _WORD.findall(searched_text(offer)):
         word = word.replace("’", "'").split("'")[-1]
         if len(word) >= 2:
             found.setdefault(fold(word), word if word.isupper() else word.lower())

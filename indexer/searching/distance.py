@@ -1,6 +1,12 @@
-"""Bounded edit distance for typo tolerance and "Vouliez-vous dire" suggestions."""
+"""Typo distance: the budget of edits by word length, and the nearest words of a vocabulary
+within it (rapidfuzz's optimal string alignment distance, in C, over the whole vocabulary)."""
 
 from __future__ import annotations
+
+from typing import Sequence
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 
 def max_edits(word: str) -> int:
@@ -14,22 +20,15 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
     edit_distance("socail", "social", 2) -> 1
     """
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] | None = None
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        row_min = current[0]
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if (previous2 is not None and i > 1 and j > 1
-                    and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]):
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-            row_min = min(row_min, value)
-        if row_min > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return min(previous[-1], limit + 1)
+    return OSA.distance(a, b, score_cutoff=limit)
+
+
+def nearest(word: str, choices: Sequence[str], limit: int) -> list[tuple[str, int]]:
+    """Every choice within ``limit`` edits of ``word``, nearest first (whatever its first
+    letter: "ducateur" -> [("educateur", 1)]), the word itself excluded."""
+    if limit <= 0:
+        return []
+    found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=limit,
+                            limit=None)
+    return sorted(((choice, int(dist)) for choice, dist, _ in found if choice != word),
+                  key=lambda pair: (pair[1], pair[0]))

@@ -8,13 +8,35 @@ import datetime as dt
 from indexer.clock import offer_status
 from indexer.results import Hit
 from indexer.schema import body_text, stored_offer
-from indexer.searching.highlight import body_start, highlight_terms, mark, match_spans, snippet
+from indexer.searching.highlight import (analyzed_spans, body_start, highlight_terms, mark,
+                                         match_spans, snippet)
 
 Spans = list[tuple[int, int]]
 
+# The offer's labels that free text searches, and the index field that searches each one.
+LABEL_FIELDS = {"employer": "employer_text", "direction": "direction_text",
+                "location": "place_text", "commune": "place_text", "province": "place_text",
+                "respnc": "family_text", "rome_label": "family_text", "corps": "corps_text"}
+
+
+def labels_html(offer, terms: dict[str, set[str]], analyzer) -> dict[str, str]:
+    """Each label the query matched, escaped, its matched words marked: {"commune":
+    '<mark class="match">Koné</mark>'}. Labels are short: they are analyzed here, with the
+    schema's analyzer, as the offer page does with its sections."""
+    out = {}
+    for name, field in LABEL_FIELDS.items():
+        value = getattr(offer, name)
+        wanted = terms.get(field)
+        if value and wanted:
+            spans = analyzed_spans(value, wanted, analyzer)
+            if spans:
+                out[name] = str(mark(value, spans))
+    return out
+
 
 def make_hit(searcher, docnum: int, score: float, as_of: dt.date,
-             title_spans: Spans = (), body_spans: Spans = ()) -> Hit:
+             title_spans: Spans = (), body_spans: Spans = (),
+             terms: dict[str, set[str]] | None = None) -> Hit:
     stored = searcher.stored_fields(docnum)
     offer = stored_offer(stored)
     text = body_text(offer)
@@ -33,6 +55,7 @@ def make_hit(searcher, docnum: int, score: float, as_of: dt.date,
         score=round(float(score), 4),
         snippet=str(snippet(text, body_spans, body_start=body_start(offer, text))),
         title_html=str(mark(offer.title, title_spans)),
+        fields_html=labels_html(offer, terms or {}, searcher.schema["body"].analyzer),
     )
 
 
@@ -45,4 +68,4 @@ def page_hits(searcher, window: list[tuple[int, float]], whoosh_query, as_of: dt
     spans = {field: match_spans(reader, field, terms.get(field, ()), docnums, cache)
              for field in ("title", "body")}
     return [make_hit(searcher, docnum, score, as_of, spans["title"][docnum],
-                     spans["body"][docnum]) for docnum, score in window]
+                     spans["body"][docnum], terms) for docnum, score in window]

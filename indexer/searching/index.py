@@ -11,6 +11,7 @@ from typing import Iterable
 
 from whoosh import query as Q
 
+from indexer.analysis.lexicon import french_words_sorted
 from indexer.clock import today_in_noumea
 from indexer.errors import IndexNotFoundError, QueryError
 from indexer.hygiene import clean_field
@@ -22,11 +23,12 @@ from indexer.searching.bitsets import doc_mask, mask_docs
 from indexer.searching.facets import FACETS, KINDS, facet_counts, filter_mask
 from indexer.searching.highlight import highlight_offer, highlight_terms, match_spans
 from indexer.searching.hits import page_hits
-from indexer.searching.query import parse_user_query
+from indexer.searching.query import TEXT_FIELDS, parse_user_query
 from indexer.searching.ranking import SORTS, order
 from indexer.searching.resolve import Resolver
 from indexer.searching.scoring import TermScores
 from indexer.searching.snapshots import Snapshot, Snapshots
+from indexer.searching.suggest import Completion, completions
 from indexer.store import live_build
 
 MAX_PER_PAGE = 50
@@ -68,9 +70,10 @@ class Index:
         columns.live_mask()
         for name in ("posted", "deadline", "closed"):
             columns.order(name)
-        self._term_scores.warm(snap.searcher, snap.generation, ("title", "body"))
+        self._term_scores.warm(snap.searcher, snap.generation, TEXT_FIELDS)
         self._resolver.vocabulary(snap)
         self._resolver.builder(snap)
+        french_words_sorted()  # the French word list, read once (about 2 s)
 
     def doc_count(self) -> int:
         return self._snapshots.current().searcher.doc_count()
@@ -101,9 +104,11 @@ class Index:
         snap = self._snapshots.current()
         columns = snap.columns()
         clauses, typing_last = parse_user_query(query)
-        suggestion = self._resolver.suggest(clauses, snap)
         whoosh_query, scores, fallback = self._resolver.resolve(snap, clauses,
                                                                 prefix and typing_last)
+        # « Vouliez-vous dire » only when the query as typed found nothing.
+        suggestion = (self._resolver.suggest(clauses, snap, found=bool(scores))
+                      if fallback is not None or not scores else None)
         base = scores.keys()
         base_mask = (columns.live_mask() if len(base) == len(columns.live_docs)
                      else doc_mask(base, columns.size))
@@ -127,6 +132,12 @@ class Index:
             filters={k: sorted(v) for k, v in selected.items()},
             elapsed_ms=(time.perf_counter() - started) * 1000, notices=notices,
         )
+
+    def complete(self, text: str, as_of: dt.date | None = None, limit: int = 5) -> list[Completion]:
+        """Completions of the word being typed, through the analyzer ("educ" -> éducateur,
+        éducatrice…), ranked by the open offers they find with the words before."""
+        return completions(self._resolver, self._snapshots.current(), _clean_query(text),
+                           as_of or today_in_noumea(), limit)
 
     # -- single offers: each call reads through one snapshot ---------------------------------
 

@@ -15,6 +15,8 @@ from typing import Callable
 
 from whoosh import query as Q
 
+from indexer.schema import FREE_TEXT_FIELDS, FREE_TEXT_WEIGHTS
+
 MAX_QUERY_CHARS = 200
 MAX_CLAUSES = 16
 MAX_PREFIX_EXPANSIONS = 10
@@ -33,7 +35,9 @@ FIELD_PREFIXES = {
     "référence": ("refs",),
     "ref": ("refs",),
 }
-TEXT_FIELDS = ("title", "body")
+TEXT_FIELDS = FREE_TEXT_FIELDS
+# Where the words of a query, next to each other, count twice (`QueryBuilder.adjacent_bonus`).
+ADJACENT_BONUS_FIELDS = ("title", "body")
 
 _OPERATORS = {"OU": "or", "OR": "or", "ET": "and", "AND": "and", "SAUF": "not", "NOT": "not"}
 _TOKEN = re.compile(
@@ -112,6 +116,11 @@ class QueryBuilder:
     fold_text: Callable[[str], str]
     expand_prefix: Callable[[str], list[str]] | None = None  # folded prefix -> folded words
 
+    def term(self, name: str, text: str) -> Q.Term:
+        """One word in one field, weighted as that field counts for free text."""
+        weight = FREE_TEXT_WEIGHTS.get(name, 1.0)
+        return Q.Term(name, text, boost=weight) if weight != 1 else Q.Term(name, text)
+
     def synonyms_for(self, text: str) -> list[str]:
         """The synonym-group tokens of a word or phrase, looked up by its analyzed form (so
         "assistante sociale" finds the entry of "assistant social"), then by its folded form
@@ -134,11 +143,11 @@ class QueryBuilder:
         per_field = []
         for name in fields:
             if len(tokens) == 1:
-                per_field.append(Q.Term(name, tokens[0]))
+                per_field.append(self.term(name, tokens[0]))
             elif phrase is True or (phrase == "title" and name == "title"):
                 per_field.append(Q.Phrase(name, tokens))
             else:
-                per_field.append(Q.And([Q.Term(name, t) for t in tokens]))
+                per_field.append(Q.And([self.term(name, t) for t in tokens]))
         query: Q.Query = Q.Or(per_field) if len(per_field) > 1 else per_field[0]
         if fields == TEXT_FIELDS and _REFERENCE.match(text):
             query = Q.Or([query, Q.Term("refs", text.lower())])
@@ -149,12 +158,12 @@ class QueryBuilder:
         alternatives = [] if query is None else [query]
         if clause.fields == TEXT_FIELDS:
             for mark in self.synonyms_for(clause.text):
-                alternatives.append(Q.Or([Q.Term(name, mark) for name in TEXT_FIELDS]))
+                alternatives.append(Q.Or([self.term(name, mark) for name in TEXT_FIELDS]))
             if prefix and self.expand_prefix and len(clause.text) >= PREFIX_MIN_CHARS:
                 words = self.expand_prefix(self.fold_text(clause.text))[:MAX_PREFIX_EXPANSIONS]
                 stems = {tok for word in words for tok in self.analyze(word)}
                 alternatives.extend(
-                    Q.Or([Q.Term(name, stem) for name in TEXT_FIELDS]) for stem in sorted(stems)
+                    Q.Or([self.term(name, stem) for name in TEXT_FIELDS]) for stem in sorted(stems)
                 )
         unique: list[Q.Query] = []
         for alternative in alternatives:  # an acronym is often its own synonym token
@@ -189,9 +198,25 @@ class QueryBuilder:
             positive = positives[0]
         else:
             positive = Q.And(positives) if mode == "and" else Q.Or(positives)
+            if mode == "and":
+                positive = self.adjacent_bonus(clauses, positive)
         if negatives:
             return Q.AndNot(positive, Q.Or(negatives))
         return positive
+
+
+    def adjacent_bonus(self, clauses: list[Clause], positive: Q.Query) -> Q.Query:
+        """All the words, also as a phrase in the title and in the body: "chef d'agence"
+        ranks the « Chef d'Agence » first, before offers that say "chef" here and "agence"
+        there. Every offer the phrase finds holds all the words, so the set is unchanged;
+        only plain words qualify (phrases, fields, OU and exclusions keep their meaning)."""
+        if any(c.phrase or c.negate or c.or_with_previous or c.fields != TEXT_FIELDS
+               for c in clauses):
+            return positive
+        tokens = self.analyze(" ".join(c.text for c in clauses))
+        if len(tokens) < 2:
+            return positive
+        return Q.Or([positive, *(Q.Phrase(name, tokens) for name in ADJACENT_BONUS_FIELDS)])
 
 
 def merge_synonym_phrases(clauses: list[Clause],

@@ -1,6 +1,13 @@
 """From parsed clauses to the query that answers: the strict -> fuzzy -> or fallback ladder,
 typo corrections against the build's vocabulary, prefix expansion and the « Vouliez-vous
 dire » suggestion.
+
+One rule decides what is a typo, for the suggestion and the fuzzy fallback alike: a word
+whose analysed form the index does not know (not a stop word, not a synonym-table term),
+corrected into the nearest word of the vocabulary (any first letter) whose analysed form it
+knows, written as the corpus writes that word ("educatrise" -> "éducatrice", feminine as
+typed). A real French word ("infirmier") is never corrected behind the user's back: it is
+proposed only when nothing at all was found.
 """
 
 from __future__ import annotations
@@ -8,10 +15,12 @@ from __future__ import annotations
 import bisect
 from pathlib import Path
 
-from indexer.analysis import fold, synonym_key, synonym_table
+from indexer.analysis import fold, synonym_key
+from indexer.analysis.lexicon import french_spellings, french_words_by_length, is_french_word
+from indexer.analysis.synonyms import query_synonym_table
 from indexer.searching.columns import Columns
-from indexer.searching.distance import edit_distance, max_edits
-from indexer.searching.query import Clause, QueryBuilder
+from indexer.searching.distance import max_edits, nearest
+from indexer.searching.query import TEXT_FIELDS, Clause, QueryBuilder
 from indexer.searching.scoring import Scores, TermScores
 from indexer.searching.snapshots import Snapshot
 from indexer.store import VOCABULARY, read_vocabulary
@@ -20,18 +29,31 @@ MAX_REMEMBERED_CORRECTIONS = 10_000
 
 
 class Vocabulary:
-    """The build's words (folded -> [original spelling, document frequency]), indexed for
-    typo correction (by first letter) and prefix expansion (sorted), with the corrections
+    """The build's words (folded -> [original spelling, document frequency]), sorted for
+    prefix expansion and grouped by length for typo correction, with the corrections
     already computed."""
 
     def __init__(self, key: tuple[Path, float], words: dict[str, list]) -> None:
         self.key = key
         self.words = words
         self.sorted_words = sorted(words)
-        self.by_first: dict[str, list[str]] = {}
+        self.by_length: dict[int, list[str]] = {}
         for word in self.sorted_words:
-            self.by_first.setdefault(word[:1], []).append(word)
-        self.corrections: dict[str, str | None] = {}
+            self.by_length.setdefault(len(word), []).append(word)
+        self.corrections: dict[tuple[str, int], str | None] = {}
+
+    def near(self, word: str, limit: int) -> list[tuple[str, int]]:
+        """Words within ``limit`` edits of ``word`` (only lengths that can be), nearest first."""
+        return nearest(word, _of_lengths(self.by_length, len(word), limit), limit)
+
+    def spelling(self, folded: str) -> str:
+        """How the corpus writes a word, else how French writes it: "educatrice" -> "éducatrice"."""
+        found = self.words.get(folded)
+        return found[0] if found else french_spellings().get(folded, folded)
+
+
+def _of_lengths(by_length: dict[int, list[str]], length: int, limit: int) -> list[str]:
+    return [w for n in range(length - limit, length + limit + 1) for w in by_length.get(n, ())]
 
 
 class Resolver:
@@ -52,31 +74,53 @@ class Resolver:
             cached = self._vocab_cache = Vocabulary((snap.build, mtime), words)
         return cached
 
-    def correct(self, word: str, snap: Snapshot) -> str | None:
-        """The closest indexed word (folded) within the typo budget, most frequent first.
+    def known(self, word: str, snap: Snapshot) -> bool:
+        """Whether the index knows the analysed form of ``word`` (a stop word, a synonym-table
+        term and a word left empty by analysis count as known: there is nothing to fix)."""
+        builder = self.builder(snap)
+        if builder.synonyms_for(word):
+            return True
+        reader = snap.searcher.reader()
+        schema = snap.schema
+        for token in builder.analyze(word):
+            if not any((name, schema[name].to_bytes(token)) in reader for name in TEXT_FIELDS):
+                return False
+        return True
 
-        Remembered per vocabulary: a failed search asks for the same word twice (for the
-        suggestion and for the fuzzy fallback), and each answer scans a part of the vocabulary.
+    def correct(self, word: str, snap: Snapshot, budget: int = 0) -> str | None:
+        """The nearest word (folded) within the typo budget whose analysed form the index
+        knows; None for a word the index knows. Candidates are the corpus's words, then the
+        French words whose analysed form the index knows, so a feminine typed stays feminine
+        where the corpus only writes the masculine ("educatrise" -> "educatrice", found as
+        "éducateur"). At equal distance, the corpus's word, then the most frequent.
+
+        ``budget`` takes edits off the length's budget (for real French words).
+        Remembered per vocabulary: a failed search asks twice (suggestion, fuzzy fallback).
         """
         vocab = self.vocabulary(snap)
         folded = fold(word)
-        if folded in vocab.corrections:
-            return vocab.corrections[folded]
-        limit = max_edits(folded)
-        best: tuple[int, int, str] | None = None
-        if limit and folded not in vocab.words:
-            for candidate in vocab.by_first.get(folded[:1], ()):
-                if abs(len(candidate) - len(folded)) > limit:
-                    continue
-                distance = edit_distance(folded, candidate, limit)
-                if distance <= limit:
-                    key = (distance, -vocab.words[candidate][1], candidate)
-                    if best is None or key < best:
-                        best = key
+        limit = max(0, max_edits(folded) - budget)
+        remembered = (folded, limit)
+        if remembered in vocab.corrections:
+            return vocab.corrections[remembered]
+        best = None
+        if limit and not self.known(word, snap):
+            analyze = self.builder(snap).analyze
+            lexicon = nearest(folded, _of_lengths(french_words_by_length(), len(folded), limit),
+                              limit)
+            ranked = sorted(
+                [(d, 0, -vocab.words[c][1], c) for c, d in vocab.near(folded, limit)]
+                + [(d, 1, 0, c) for c, d in lexicon if c not in vocab.words])
+            for _, in_lexicon, _, candidate in ranked:
+                # Vocabulary words are cut by a regular expression, not the analyzer: a stop
+                # word or an empty form is no correction.
+                if analyze(candidate) and (not in_lexicon or self.known(candidate, snap)):
+                    best = candidate
+                    break
         if len(vocab.corrections) >= MAX_REMEMBERED_CORRECTIONS:
             vocab.corrections.clear()
-        vocab.corrections[folded] = best[2] if best else None
-        return vocab.corrections[folded]
+        vocab.corrections[remembered] = best
+        return best
 
     def _expand_prefix(self, snap: Snapshot):
         vocab = self.vocabulary(snap)
@@ -101,7 +145,7 @@ class Resolver:
             return [t.text for t in analyzer(text, mode="query")]
 
         if self._synonyms is None:
-            table, _ = synonym_table()
+            table = query_synonym_table()
             self._synonyms = {" ".join(key): list(marks) for key, marks in table.items()}
         return QueryBuilder(analyze=analyze, synonyms=self._synonyms, fold_text=synonym_key,
                             expand_prefix=self._expand_prefix(snap))
@@ -140,24 +184,37 @@ class Resolver:
         return self._term_scores.evaluate(snap.searcher, snap.generation, whoosh_query,
                                           columns.live_docs)
 
+    def _fixable(self, clause: Clause) -> bool:
+        return not (clause.phrase or clause.negate or clause.fields == ("refs",)
+                    or " " in clause.text)
+
     def _corrected_clauses(self, clauses: list[Clause], snap: Snapshot) -> list[Clause]:
+        """The clauses with each typo fixed; real French words stay as typed."""
         out = []
         for clause in clauses:
-            fixed = None if clause.phrase or clause.fields == ("refs",) else self.correct(clause.text, snap)
+            fixed = (self.correct(clause.text, snap)
+                     if self._fixable(clause) and not is_french_word(clause.text) else None)
             out.append(Clause(fixed, clause.phrase, clause.fields, clause.negate,
                               clause.or_with_previous) if fixed else clause)
         return out
 
-    def suggest(self, clauses: list[Clause], snap: Snapshot) -> str | None:
-        """'travailleur socail' -> 'travailleur social', in the corpus's own accented spelling."""
-        vocab = self.vocabulary(snap).words
+    def suggest(self, clauses: list[Clause], snap: Snapshot, found: bool) -> str | None:
+        """'travailleur socail' -> 'travailleur social', in the corpus's own accented spelling.
+
+        Asked only when the query as typed found nothing; ``found`` tells whether a fallback
+        found offers, in which case a real French word is left alone ("infirmier Koné").
+        """
+        vocab = self.vocabulary(snap)
         words, changed = [], False
         for clause in clauses:
-            if clause.phrase or clause.negate or clause.fields == ("refs",) or " " in clause.text:
+            if not self._fixable(clause):
                 return None
-            fixed = self.correct(clause.text, snap)
+            french = is_french_word(clause.text)
+            # A real French word is proposed another word only when nothing was found, and
+            # only one edit away: "infirmier" is no typo of "informer".
+            fixed = None if found and french else self.correct(clause.text, snap, int(french))
             if fixed:
-                words.append(vocab[fixed][0])
+                words.append(vocab.spelling(fixed))
                 changed = True
             else:
                 words.append(clause.text)

@@ -26,7 +26,8 @@ INDEX_TOKENS = [
     ("qu'il", []),
     ("jusqu'à lorsqu'elle puisqu'on", []),
     ("quoiqu'isolé", ["isol"]),
-    ("L'Assemblée D’Ouvéa", ["asembl", "ouvea"]),
+    # Places also carry the tokens of the areas that cover them (analysis/data/places.txt).
+    ("L'Assemblée D’Ouvéa", ["asembl", "ouvea", "province des iles"]),
     # decided: "aujourd'hui" is one harmless token, and other inner apostrophes join too
     ("aujourd'hui", ["aujourdhui"]),
     ("prud’hommes presqu'île", ["prudhom", "presquil"]),
@@ -42,7 +43,8 @@ INDEX_TOKENS = [
     ("socio-éducatif", ["socioeducatif", "socio", "educatif"]),
     ("médico-sociaux", ["medicosocial", "medico", "social"]),
     ("Vallée-des-Colons", ["valedescolon", "vale", "colon"]),
-    ("Grand-Nouméa", ["grandnoumea", "grand", "noumea"]),
+    ("Grand-Nouméa", ["grandnoumea", "grand", "noumea", "grand noumea", "province sud",
+                      "grand noumea"]),
     ("socio‑éducatif", ["socioeducatif", "socio", "educatif"]),  # U+2011 non-breaking hyphen
     # references and numbers keep their separators in the whole
     ("3134-25-0977/SR", ["3134-25-0977/sr", "3134", "25", "0977", "sr"]),
