@@ -7,15 +7,13 @@ The HTML search page and `/api/search` share `run_search`; the offer page and
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 
-from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
 from indexer import Index, Offer, QueryError, SearchPage
 from indexer.analysis import fold_words
-from searchweb.errors import error_response
 from searchweb.index import get_index, today
 from searchweb.feed import NOUMEA, atom_feed
 from searchweb.schemaorg import job_posting, script_json
@@ -34,23 +32,6 @@ SUGGEST_MIN_CHARS = 2
 SUGGEST_MAX_CHARS = 100
 SUGGEST_LIMIT = 10
 SUGGEST_FACETS = {"employer": "employeur", "commune": "commune"}
-
-
-def rate_limited(bucket: str):
-    """Refuse with 429 + Retry-After once a client address spends its budget for the minute."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            limiter = current_app.extensions["offres_ratelimit"][bucket]
-            wait = limiter.hit(request.remote_addr or "?")
-            if wait:
-                return error_response(429, headers={"Retry-After": str(wait)})
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 # -- data functions (shared by HTML and JSON) ----------------------------------------------
@@ -96,7 +77,6 @@ def lenient_state() -> SearchState:
 
 
 @bp.get("/")
-@rate_limited("search")
 def search():
     try:
         state = SearchState.from_args(request.args)
@@ -166,7 +146,6 @@ def highlight_offer(index: Index, slug: str, offer: Offer, q: str) -> tuple[Mark
 
 
 @bp.get("/api/search")
-@rate_limited("search")
 def api_search():
     return jsonify(run_search(SearchState.from_args(request.args)).to_dict())
 
@@ -178,7 +157,6 @@ def api_offer(slug: str):
 
 
 @bp.get("/api/suggest")
-@rate_limited("suggest")
 def api_suggest():
     """Titles, employers and communes for what is being typed; at most SUGGEST_LIMIT."""
     q = " ".join(request.args.get("q", "").split())[:SUGGEST_MAX_CHARS]
@@ -222,14 +200,14 @@ def _suggestions(q: str, page: SearchPage) -> list[dict]:
 
 @bp.get("/healthz")
 def healthz():
-    return jsonify({"status": "ok", "doc_count": get_index().doc_count()})
+    index = get_index()
+    return jsonify({"status": "ok", "doc_count": index.doc_count(), "build": index.build_id()})
 
 
 # -- Atom --------------------------------------------------------------------------------------
 
 
 @bp.get("/flux.atom")
-@rate_limited("search")
 def feed():
     state = SearchState.from_args(request.args).replace(sort="date", page=1, per_page=FEED_SIZE)
     page = run_search(state)
