@@ -22,6 +22,7 @@ from searchweb.index import IndexHolder, get_index, today, warm_up
 from searchweb.logs import configure_logging, install_access_log
 from searchweb.ratelimit import limiters, wait_for
 from searchweb.safejson import script_safe
+from searchweb.serving import ServeSettings, create_server
 from searchweb.state import BadParameter
 from searchweb.static import install_versioned_static
 
@@ -133,5 +134,5 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-__all__ = ["DEFAULT_CONFIG", "ConfigError", "configure_logging", "create_app", "error_response",
-           "get_index", "today", "warm_up"]
+__all__ = ["DEFAULT_CONFIG", "ConfigError", "ServeSettings", "configure_logging", "create_app",
+           "create_server", "error_response", "get_index", "today", "warm_up"]

@@ -36,6 +36,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     # well-formed name); others get a 400. The public URL's host is always added.
     "TRUSTED_HOSTS": ["localhost", "127.0.0.1", "[::1]"],
     "LOG_LEVEL": "INFO",
+    # The address `offres serve` listens on; a named one (not 0.0.0.0) is trusted as a Host.
+    "BIND_HOST": None,
     "DEBUG": False,
     "PROPAGATE_EXCEPTIONS": False,
 }
@@ -74,6 +76,9 @@ def normalise(config: Config) -> None:
     hosts = [h.strip().lower() for h in hosts if h and h.strip()]
     if config["PUBLIC_URL"]:
         hosts.append(urlsplit(config["PUBLIC_URL"]).netloc.lower())
+    bind = str(config.get("BIND_HOST") or "")
+    if bind and bind not in ("0.0.0.0", "::"):
+        hosts.append(f"[{bind}]" if ":" in bind else bind)
     config["TRUSTED_HOSTS"] = hosts
     for key in ("RATELIMIT_PER_MINUTE", "RATELIMIT_SUGGEST_PER_MINUTE",
                 "RATELIMIT_PAGES_PER_MINUTE", "RATELIMIT_MAX_CLIENTS"):
