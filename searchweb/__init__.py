@@ -77,7 +77,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.before_request
     def refuse_untrusted_host():
-        if request.environ.get(REFUSED_HOST):
+        # /healthz echoes no URL, and probes (Docker's, a load balancer's) call it by address.
+        if request.environ.get(REFUSED_HOST) and request.path != "/healthz":
             return error_response(400, "Nom de site inconnu (en-tête Host refusé).")
         return None
 

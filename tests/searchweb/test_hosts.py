@@ -113,3 +113,10 @@ def test_without_public_url_absolute_urls_use_the_trusted_host(index_dir):
     page = client_for(index_dir).get(OFFER, headers={"Host": "localhost:5000"})
     soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
     assert soup.find("link", rel="canonical")["href"] == f"http://localhost:5000{OFFER}"
+
+
+def test_healthz_answers_whatever_the_host(index_dir):
+    # Health probes call the container by address; the answer holds no URL to spoof.
+    client = client_for(index_dir, TRUSTED_HOSTS="offres.example.nc")
+    response = client.get("/healthz", headers={"Host": "172.17.0.2:8080"})
+    assert response.status_code == 200 and "172.17" not in response.get_data(as_text=True)
