@@ -12,7 +12,7 @@ LOCK_TEST = requirements/test.txt
 # setuptools, so nothing unhashed is fetched.
 PIP_LOCKED = python -m pip install --quiet --require-hashes --no-deps -r
 
-.PHONY: run test build test-whoosh3 clean lock
+.PHONY: run test lint build test-whoosh3 clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ run: build
 test: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# What CI checks besides the suite (.ci/run): ruff ([tool.ruff] in pyproject.toml), import rules.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # The whole suite against whoosh3, the maintained drop-in (same `import whoosh`).
 W3 = .venv-whoosh3
