@@ -14,7 +14,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-
 from units import DEPLOY, INSTALLED_OFFRES, read_env_file, read_unit
 from web_helpers import write_corpus
 
