@@ -137,7 +137,10 @@ def cmd_serve(args) -> int:
     open_index(app.config["INDEX_DIR"]).close()
     warm_up(app)
     server = create_server(app, settings)
-    print(f"offres : http://{settings.host}:{server.effective_port}/", flush=True)
+    # A name that resolves to several addresses (localhost: 127.0.0.1 and ::1) gets one
+    # socket each, and no single effective port.
+    port = getattr(server, "effective_port", settings.port)
+    print(f"offres : http://{settings.host}:{port}/", flush=True)
     try:
         server.run()
     finally:

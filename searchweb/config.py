@@ -51,6 +51,9 @@ ENV_ALIASES = {
 }
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 class ConfigError(ValueError):
     """A setting that cannot be used; the message names it, in French."""
 
@@ -83,7 +86,10 @@ def normalise(config: Config) -> None:
     for key in ("RATELIMIT_PER_MINUTE", "RATELIMIT_SUGGEST_PER_MINUTE",
                 "RATELIMIT_PAGES_PER_MINUTE", "RATELIMIT_MAX_CLIENTS"):
         config[key] = integer(key, config[key])
-    config["LOG_LEVEL"] = str(config.get("LOG_LEVEL") or "INFO").upper()
+    level = str(config.get("LOG_LEVEL") or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL : {', '.join(LOG_LEVELS)} (reçu : « {level} »)")
+    config["LOG_LEVEL"] = level
 
 
 def public_url(value: Any) -> str | None:

@@ -62,6 +62,7 @@ def test_explicit_values_override_the_environment(index_dir, monkeypatch):
     ("OFFRES_RATE_LIMIT", "-1", "ne peut pas être négatif"),
     ("OFFRES_PUBLIC_URL", "offres.example.nc", "PUBLIC_URL invalide"),
     ("OFFRES_PUBLIC_URL", "ftp://offres.example.nc", "PUBLIC_URL invalide"),
+    ("OFFRES_LOG_LEVEL", "bavard", "LOG_LEVEL : DEBUG, INFO"),
 ])
 def test_unusable_settings_are_refused_in_french(index_dir, monkeypatch, name, value, message):
     monkeypatch.setenv(name, value)
@@ -147,13 +148,16 @@ def test_errors_are_logged_with_their_traceback(index_dir, caplog):
 
 
 def test_configure_logging_sends_waitress_messages_to_the_stream():
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
     stream = io.StringIO()
     configure_logging("WARNING", stream)
     try:
         logging.getLogger("waitress.queue").warning("Task queue depth is 3")
         logging.getLogger("waitress").info("not shown at WARNING")
     finally:
-        configure_logging("WARNING", io.StringIO())
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
     assert "WARNING waitress.queue: Task queue depth is 3" in stream.getvalue()
     assert "not shown" not in stream.getvalue()
 
