@@ -5,6 +5,8 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+CORPUS ?= corpus
+INDEX  ?= index
 # Locked dependencies with their hashes (`make lock` rewrites them from pyproject.toml).
 LOCK_RUN  = requirements/run.txt
 LOCK_TEST = requirements/test.txt
@@ -35,10 +37,10 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 # Exit code 1 means "built, some files skipped": the page still serves, so `make run` goes
 # on; 2 means nothing was switched in, and `make run` stops there.
 build: $(VENV)/.installed
-	$(BIN)/offres build corpus --index index || [ $$? -eq 1 ]
+	$(BIN)/offres build $(CORPUS) --index $(INDEX) || [ $$? -eq 1 ]
 
 run: build
-	$(BIN)/offres serve --index index --host $(HOST) --port $(PORT)
+	$(BIN)/offres serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
 # Import rules first (pyproject.toml [tool.importlinter]), then the whole suite.
 test: $(VENV)/.installed-test
