@@ -12,11 +12,15 @@ import re
 from whoosh import fields
 from whoosh.analysis import KeywordAnalyzer
 
+from indexer import facetvalues
 from indexer.analysis import french_analyzer
 from indexer.offer import Offer
 
-# Facet fields: exact values, stored, kept as columns for fast counting.
-FACET_FIELDS = ("employer", "commune", "province", "respnc", "corps", "direction")
+# Facet fields: exact values, stored, kept as columns for fast counting. The local filters
+# (zone, contract, category, residence, ROME family) and the corps hold the words the
+# filters show (`indexer.facetvalues`), not the offer's own sentence.
+FACET_FIELDS = ("employer", "commune", "province", "respnc", "corps", "direction",
+                "zone", "contract", "category", "residence", "rome")
 
 # Weight of the title over the body in BM25F.
 TITLE_BOOST = 3.0
@@ -84,6 +88,20 @@ def stored_offer(stored: dict) -> Offer:
     return Offer.from_dict(json.loads(stored["offer"]))
 
 
+def facet_values(offer: Offer) -> dict[str, str | None]:
+    """The value of each facet field for one offer."""
+    values = {name: getattr(offer, name, None) for name in FACET_FIELDS}
+    values.update(
+        corps=facetvalues.corps_short(offer.corps),
+        zone=facetvalues.zone_of(offer.commune, offer.location, offer.province),
+        contract=facetvalues.contract_of(offer.contract),
+        category=facetvalues.category_of(offer.category),
+        residence=facetvalues.residence_label(offer.residence),
+        rome=facetvalues.rome_family(offer.rome_code),
+    )
+    return values
+
+
 def offer_to_document(offer: Offer, doc_id: str, digest: str) -> dict:
     """The document the writer receives for one offer."""
     body = body_text(offer)
@@ -102,8 +120,8 @@ def offer_to_document(offer: Offer, doc_id: str, digest: str) -> dict:
         "deadline": date_ordinal(offer.deadline),
         "offer": json.dumps(offer.to_dict(), ensure_ascii=False),
     }
-    for name in FACET_FIELDS:
+    for name, value in facet_values(offer).items():
         # Always give a value: Whoosh 2.7.4 writes a short column for a segment whose last
         # documents lack the field, and reading it then raises IndexError.
-        doc[name] = getattr(offer, name) or ""
+        doc[name] = value or ""
     return doc

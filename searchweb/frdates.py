@@ -55,16 +55,18 @@ class DeadlineStatus:
 
 
 def deadline_status(deadline: dt.date | str | None, today: dt.date) -> DeadlineStatus:
-    """'clôturée', 'clôture aujourd’hui', 'clôture demain', 'clôture dans 3 jours' or 'ouverte'.
+    """The deadline in words, as a job seeker reads it (as of `today`).
 
-    An offer without a stated deadline is open (as in the index).
+    ``None`` -> 'ouverte' (an offer without a stated deadline is open, as in the index);
+    past -> 'clôturée le 14 août 2025'; then 'clôture aujourd’hui', 'clôture demain',
+    'clôture dans 3 jours' (up to CLOSING_SOON_DAYS), else 'ouverte'.
     """
     day = as_date(deadline)
     if day is None:
         return DeadlineStatus("ouverte", "open")
     left = (day - today).days
     if left < 0:
-        return DeadlineStatus("clôturée", "closed")
+        return DeadlineStatus(f"clôturée le {short_date(day)}", "closed")
     if left == 0:
         return DeadlineStatus("clôture aujourd’hui", "soon")
     if left == 1:
@@ -72,6 +74,15 @@ def deadline_status(deadline: dt.date | str | None, today: dt.date) -> DeadlineS
     if left <= CLOSING_SOON_DAYS:
         return DeadlineStatus(f"clôture dans {left} jours", "soon")
     return DeadlineStatus("ouverte", "open")
+
+
+def day_or_text(value: str | None) -> str:
+    """A stated date in French words, any other statement as it is.
+
+    '2025-04-29' -> 'mardi 29 avril 2025'; 'Immédiatement' -> 'Immédiatement'.
+    """
+    day = as_date(value)
+    return long_date(day) if day else (value or "")
 
 
 def number(value: int) -> str:

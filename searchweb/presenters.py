@@ -8,18 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from markupsafe import Markup, escape
 
 from indexer.offer import Offer
 from indexer.results import Hit, SearchPage
+from indexer.clock import STATUS_CLOSED, STATUS_OPEN
 from searchweb import frdates
+from searchweb.offerpage import ApplyBlock, MapPoint, place_of
 from searchweb.state import FACET_LABELS, FACET_ORDER, SORT_LABELS, SearchState
 
 # Facet values shown before the "Afficher N autres" disclosure.
 FACET_VISIBLE = 8
+# How a facet value reads on the page when the index's value is not plain French.
+VALUE_LABELS = {
+    ("posted", "plus ancien"): "il y a plus de 30 jours",
+    ("contract", "titulaire"): "Fonctionnaire titulaire",
+    ("contract", "contractuel"): "Contractuel",
+    **{("category", c): f"Catégorie {c}" for c in "ABCD"},
+}
+
 PAGINATION_AROUND = 2
 
 OfferUrl = Callable[[str], str]
@@ -28,6 +38,7 @@ OfferUrl = Callable[[str], str]
 @dataclass(frozen=True)
 class FacetItem:
     value: str
+    label: str
     count: int
     selected: bool
     url: str  # the same search with this value toggled
@@ -74,6 +85,10 @@ class HitCard:
     status: frdates.DeadlineStatus
     snippet: Markup
 
+    @property
+    def closed(self) -> bool:
+        return self.status.kind == "closed"
+
 
 @dataclass
 class SearchView:
@@ -86,39 +101,41 @@ class SearchView:
     sorts: list[Link]
     pagination: list[Link]
     summary: str
-    elapsed: str
     suggestion_url: str | None
     fallback_message: str | None
     feed_url: str
+    alert_url: str
     api_url: str
     beyond_last_page: bool
     first_page_url: str
     active_filters: int = 0
+    closed_toggle: Link | None = None  # hide the closed offers, or show them again
 
 
 def hit_card(hit: Hit, url: str, today: dt.date) -> HitCard:
     """One result as displayed; the index's HTML (escaped text + <mark>) becomes Markup here."""
-    place = hit.commune or hit.location
-    if hit.province and place and hit.province not in place:
-        place = f"{place} ({hit.province})"
     return HitCard(
         reference=hit.reference,
         url=url,
         title_html=Markup(hit.title_html) if hit.title_html else escape(hit.title),
         employer=hit.employer,
-        place=place or hit.province,
+        # The province is left out when it is the employer just before it.
+        place=place_of(hit.commune or hit.location, None,
+                       None if hit.province == hit.employer else hit.province),
         posted=frdates.long_date(hit.posted),
         posted_iso=hit.posted,
         deadline=frdates.long_date(hit.deadline),
         deadline_iso=hit.deadline,
         status=frdates.deadline_status(hit.deadline, today),
-        snippet=Markup(hit.snippet),
+        snippet=Markup(_PICTOGRAMS_ANYWHERE.sub("", hit.snippet)),
     )
 
 
 def search_view(page: SearchPage, state: SearchState, today: dt.date, path: str,
-                offer_url: OfferUrl, feed_path: str, api_path: str) -> SearchView:
-    facets = [_facet_group(name, page, state, path) for name in FACET_ORDER if name in page.facets]
+                offer_url: OfferUrl, feed_path: str, api_path: str,
+                alert_path: str) -> SearchView:
+    facets = _distinct([_facet_group(name, page, state, path)
+                        for name in FACET_ORDER if name in page.facets])
     chips = [Chip(name, FACET_LABELS.get(name, name), value, state.toggled(name, value).url(path))
              for name in FACET_ORDER for value in state.filters.get(name, ())]
     sorts = [Link(label, state.sorted_by(key).url(path), current=(key == state.sort))
@@ -139,15 +156,31 @@ def search_view(page: SearchPage, state: SearchState, today: dt.date, path: str,
         sorts=sorts,
         pagination=pagination(state, page.pages, path),
         summary=_summary(page),
-        elapsed=frdates.milliseconds(page.elapsed_ms),
         suggestion_url=suggestion_url,
         fallback_message=fallback_message,
         feed_url=state.replace(sort="date").url(feed_path, with_page=False),
+        alert_url=state.replace(sort="date").url(alert_path, with_page=False),
         api_url=state.url(api_path),
         beyond_last_page=page.total > 0 and not page.hits,
         first_page_url=state.at_page(1).url(path),
         active_filters=len(chips),
+        closed_toggle=closed_toggle(page, state, path),
     )
+
+
+def closed_toggle(page: SearchPage, state: SearchState, path: str) -> Link | None:
+    """One click to hide the closed offers of this search, or to show them again."""
+    counts = {v.value: v.count for v in page.facets.get("status", [])}
+    closed = counts.get(STATUS_CLOSED, 0)
+    if state.filters.get("status") == (STATUS_OPEN,):
+        if not closed:
+            return None
+        return Link(f"Afficher aussi les offres clôturées ({frdates.number(closed)})",
+                    state.toggled("status", STATUS_OPEN).url(path))
+    if "status" in state.filters or not closed or not counts.get(STATUS_OPEN):
+        return None
+    return Link(f"Masquer les offres clôturées ({frdates.number(closed)})",
+                state.toggled("status", STATUS_OPEN).url(path))
 
 
 def _summary(page: SearchPage) -> str:
@@ -163,10 +196,25 @@ def _summary(page: SearchPage) -> str:
 _ID_UNSAFE = re.compile(r"[^a-z0-9]+")
 
 
+def _distinct(groups: list[FacetGroup]) -> list[FacetGroup]:
+    """Leave out a facet that lists the same values and counts as one before it (the
+    provinces, where they are also the employers) unless one of its values is selected."""
+    kept: list[FacetGroup] = []
+    seen: set[tuple] = set()
+    for group in groups:
+        values = tuple((i.value, i.count) for i in group.items + group.more)
+        if values and values in seen and not group.selected_count:
+            continue
+        seen.add(values)
+        kept.append(group)
+    return kept
+
+
 def _facet_group(name: str, page: SearchPage, state: SearchState, path: str) -> FacetGroup:
     values = page.facets[name]
     urls = state.toggle_urls(name, [value.value for value in values], path)
-    items = [FacetItem(value.value, value.count, value.selected, url, f"f-{name}-{i}")
+    items = [FacetItem(value.value, VALUE_LABELS.get((name, value.value), value.value),
+                       value.count, value.selected, url, f"f-{name}-{i}")
              for i, (value, url) in enumerate(zip(values, urls))]
     # Selected values stay visible even when they rank beyond the cut.
     visible = items[:FACET_VISIBLE] + [i for i in items[FACET_VISIBLE:] if i.selected]
@@ -219,9 +267,12 @@ class Section:
 class OfferView:
     offer: Offer
     title_html: Markup
-    fields: list[tuple[str, str]]
+    fields: list[tuple[str, str]]  # the first screen: employer, place, deadline, start
+    other_fields: list[tuple[str, str]]  # corps, direction, reference...
     status: frdates.DeadlineStatus
     sections: list[Section]
+    apply: ApplyBlock
+    apply_sections: list[Section]  # the offer's own "Candidature" / "Pièces à fournir"
     similar: list[HitCard]
     back_url: str
     back_label: str
@@ -230,29 +281,25 @@ class OfferView:
     json_ld: Markup
     api_url: str
     highlighted: bool = False
-    notes: list[str] = field(default_factory=list)
-
-
-def offer_fields(offer: Offer) -> list[tuple[str, str]]:
-    """The header of an offer page, as (French label, value), absent values left out."""
-    rows = [
-        ("Référence", offer.reference),
-        ("Employeur", offer.employer),
-        ("Direction", offer.direction),
-        ("Corps ou cadre d’emploi", offer.corps),
-        ("Emploi RESPNC", offer.respnc),
-        ("Lieu de travail", offer.location),
-        ("Commune", offer.commune),
-        ("Province", offer.province),
-        ("Date de dépôt", frdates.long_date(offer.posted)),
-        ("Date limite de candidature", frdates.long_date(offer.deadline)),
-        ("Poste à pourvoir", offer.start),
-        ("Durée de résidence exigée", offer.residence),
-    ]
-    return [(label, value) for label, value in rows if value]
+    rescheduled: str | None = None  # "Modification de la date de clôture initialement…"
+    map: MapPoint | None = None
+    map_tiles: str = ""  # a Leaflet tile URL template; "" = the marker on a blank map
 
 
 _BULLET = re.compile(r"^\s*(?:[-–•*]|\d+[.)])\s+")
+# Pictograms that open a heading or an item ("📝 Description du poste", "📧 Par email") say
+# nothing a reader needs, and show as empty boxes where no emoji font is installed.
+_PICTOGRAMS = re.compile("^[\U0001F000-\U0001FAFF\u2190-\u21FF\u2300-\u27BF\u2B00-\u2BFF"
+                         "\uFE0F\u200D]+\\s*")
+
+
+_PICTOGRAMS_ANYWHERE = re.compile(_PICTOGRAMS.pattern.lstrip("^"))
+
+
+def without_pictograms(text: str) -> str:
+    """'📬 Contact & Modalités de candidature' -> 'Contact & Modalités de candidature'."""
+    return _PICTOGRAMS.sub("", text)
+
 
 
 def text_blocks(text: Markup) -> list[Block]:
@@ -272,12 +319,12 @@ def text_blocks(text: Markup) -> list[Block]:
                 if paragraph:
                     blocks.append(Block("p", [Markup(" ".join(paragraph))]))
                     paragraph = []
-                items.append(_BULLET.sub("", line))
+                items.append(without_pictograms(_BULLET.sub("", line)))
             else:
                 if items:
                     blocks.append(Block("ul", [Markup(i) for i in items]))
                     items = []
-                paragraph.append(line)
+                paragraph.append(without_pictograms(line))
         if paragraph:
             blocks.append(Block("p", [Markup(" ".join(paragraph))]))
         if items:

@@ -52,6 +52,7 @@ ENDPOINT_BUCKETS = {
     "web.search": "search",
     "web.api_search": "search",
     "web.feed": "search",
+    "web.alert": "search",
     "web.api_suggest": "suggest",
 }
 

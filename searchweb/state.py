@@ -29,9 +29,14 @@ FACET_LABELS = {
     "posted": "Date de dépôt",
     "employer": "Employeur",
     "province": "Province",
+    "zone": "Secteur",
     "commune": "Commune",
+    "contract": "Recrutement",
+    "category": "Catégorie",
+    "rome": "Famille de métiers (ROME)",
     "respnc": "Emploi RESPNC (famille de métiers)",
     "corps": "Corps",
+    "residence": "Durée de résidence exigée",
     "direction": "Direction",
 }
 # The order facets appear in, on the page and in URLs.
@@ -87,9 +92,6 @@ class SearchState:
     def filter_lists(self) -> dict[str, list[str]]:
         """The filters in the shape `Index.search` takes."""
         return {name: list(values) for name, values in self.filters.items()}
-
-    def is_selected(self, name: str, value: str) -> bool:
-        return value in self.filters.get(name, ())
 
     # -- changing (every change but paging goes back to page 1) ----------------------------
 

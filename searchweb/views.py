@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
 from indexer import Index, Offer, QueryError, SearchPage
 from indexer.analysis import fold_words
+from searchweb import SECURITY_HEADERS, offerpage
 from searchweb.index import get_index, today
 from searchweb.feed import NOUMEA, atom_feed
 from searchweb.schemaorg import job_posting, script_json
 from searchweb.presenters import (
-    OfferView, Section, hit_card, offer_fields, search_view,
-    text_blocks,
+    OfferView, Section, hit_card, search_view, text_blocks, without_pictograms,
 )
 from searchweb.state import BadParameter, SearchState
 from searchweb import frdates
@@ -32,6 +33,10 @@ SUGGEST_MIN_CHARS = 2
 SUGGEST_MAX_CHARS = 100
 SUGGEST_LIMIT = 10
 SUGGEST_FACETS = {"employer": "employeur", "commune": "commune"}
+# The map's background; its origin is added to the offer page's img-src. "" = no tiles.
+DEFAULT_MAP_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+# What /api/offres/<slug> leaves out: where the file sits on the server is nobody's business.
+PRIVATE_OFFER_FIELDS = ("source",)
 
 
 # -- data functions (shared by HTML and JSON) ----------------------------------------------
@@ -89,8 +94,13 @@ def search():
         page, state, today(), path=url_for("web.search"),
         offer_url=lambda slug: offer_url(slug, state),
         feed_path=url_for("web.feed"), api_path=url_for("web.api_search"),
+        alert_path=url_for("web.alert"),
     )
-    return render_template("search.html", view=view, state=state, error=None)
+    response = current_app.make_response(
+        render_template("search.html", view=view, state=state, error=None))
+    # The time taken is for developers: in the response headers, not on the page.
+    response.headers["Server-Timing"] = f"search;dur={page.elapsed_ms:.1f}"
+    return response
 
 
 @bp.get("/offres/<slug>")
@@ -99,19 +109,31 @@ def offer_page(slug: str):
     canonical = canonical_slug(index, offer, slug)
     if canonical != slug:
         return redirect(offer_url(canonical) + _query_suffix(), code=301)
-    state = lenient_state()
+    return render_offer(index, offer, canonical, lenient_state())
+
+
+def render_offer(index: Index, offer: Offer, canonical: str, state: SearchState) -> Response:
+    """The offer page for `offer` (its images policy widened to the map tiles if shown)."""
     as_of = today()
     title_html, sections, highlighted = highlight_offer(index, canonical, offer, state.q)
     similar = [hit_card(hit, offer_url(hit.slug), as_of)
-               for hit in index.more_like(offer.reference or slug, limit=5, as_of=as_of)
+               for hit in index.more_like(offer.reference or canonical, limit=5, as_of=as_of)
                if hit.slug != canonical]
     canonical_url = url_for("web.offer_page", slug=canonical, _external=True)
+    shown = [Section(without_pictograms(heading), text_blocks(body)) for heading, body in sections]
+    tiles = current_app.config.get("MAP_TILES", DEFAULT_MAP_TILES)
     view = OfferView(
         offer=offer,
         title_html=title_html,
-        fields=offer_fields(offer),
+        fields=offerpage.key_facts(offer),
+        other_fields=offerpage.other_facts(offer),
         status=frdates.deadline_status(offer.deadline, as_of),
-        sections=[Section(heading, text_blocks(body)) for heading, body in sections],
+        sections=[s for s in shown if not offerpage.is_apply_heading(s.heading)],
+        apply=offerpage.apply_block(offer, as_of),
+        apply_sections=[s for s in shown if offerpage.is_apply_heading(s.heading)],
+        rescheduled=offerpage.rescheduled_notice(offer.text),
+        map=offerpage.map_point(offer),
+        map_tiles=tiles,
         similar=similar,
         back_url=state.url(url_for("web.search")),
         back_label="Retour aux résultats" if state.params() else "Voir toutes les offres",
@@ -121,7 +143,18 @@ def offer_page(slug: str):
         api_url=url_for("web.api_offer", slug=canonical),
         highlighted=highlighted,
     )
-    return render_template("offer.html", view=view, state=state)
+    response = current_app.make_response(render_template("offer.html", view=view, state=state))
+    if view.map and tiles:
+        response.headers["Content-Security-Policy"] = _with_image_origin(tiles)
+    return response
+
+
+def _with_image_origin(url: str) -> str:
+    """The site's CSP, images also allowed from the origin of `url` (the map tiles)."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    policy = SECURITY_HEADERS["Content-Security-Policy"]
+    return policy.replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
 
 
 def _query_suffix() -> str:
@@ -153,7 +186,10 @@ def api_search():
 @bp.get("/api/offres/<slug>")
 def api_offer(slug: str):
     _, offer = load_offer(slug)
-    return jsonify(offer.to_dict())
+    data = offer.to_dict()
+    for name in PRIVATE_OFFER_FIELDS:
+        data.pop(name, None)
+    return jsonify(data)
 
 
 @bp.get("/api/suggest")
@@ -207,13 +243,20 @@ def healthz():
 # -- Atom --------------------------------------------------------------------------------------
 
 
-@bp.get("/flux.atom")
-def feed():
+def feed_search() -> tuple[SearchState, SearchPage, str]:
+    """The newest offers of the search in the URL, and how to name it: the one data
+    function behind the Atom feed and its readable page."""
     state = SearchState.from_args(request.args).replace(sort="date", page=1, per_page=FEED_SIZE)
     page = run_search(state)
     described = f"« {state.q} »" if state.q else "toutes les offres"
     if state.filters:
         described += " (" + ", ".join(v for vs in state.filters.values() for v in vs) + ")"
+    return state, page, described
+
+
+@bp.get("/flux.atom")
+def feed():
+    state, page, described = feed_search()
     body = atom_feed(
         page,
         title=f"Offres d’emploi public — {described}",
@@ -225,3 +268,24 @@ def feed():
         now=dt.datetime.now(NOUMEA),
     )
     return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/alerte")
+def alert():
+    """The Atom feed for people: what it is, how to follow it, its URL to copy, its entries."""
+    state, page, described = feed_search()
+    as_of = today()
+    shared = state.replace(per_page=SearchState().per_page)  # the feed's own URL, as it links itself
+    hits = [hit_card(hit, offer_url(hit.slug), as_of) for hit in page.hits]
+    return render_template(
+        "alert.html", described=described, hits=hits,
+        feed_url=shared.url(url_for("web.feed", _external=True), with_page=False),
+        feed_path=shared.url(url_for("web.feed"), with_page=False),
+        search_url=shared.replace(sort=SearchState().sort).url(url_for("web.search"),
+                                                                with_page=False))
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """For browsers and feed readers that ask without reading the page's <link rel=icon>."""
+    return current_app.send_static_file("favicon.ico")

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
 
 
 def curl_examples() -> list[str]:
@@ -45,8 +46,36 @@ def run(command: str, base: str) -> str:
         return response.read().decode("utf-8")
 
 
+def python_example() -> str:
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Python API"):]
+    return re.search(r"```python\n(.*?)```", section, re.S).group(1)
+
+
+def test_readme_python_example_runs(tmp_path, monkeypatch, capsys):
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    monkeypatch.chdir(tmp_path)
+    names: dict = {}
+    exec(compile(python_example(), "README.md", "exec"), names)
+    assert names["report"].indexed == 5 and names["report"].skipped == []
+    assert names["page"].total == 1 and names["page"].fallback is None
+    assert [hit.reference for hit in names["page"].hits] == ["3134-24-1986/SR"]
+    assert names["offer"].commune == "Houaïlou"
+    assert capsys.readouterr().out.startswith("3134-24-1986/SR ")
+    assert len(names["similar"]) == 4
+
+
 def test_there_are_examples():
     assert len(curl_examples()) >= 5
+
+
+# What each search example of the README finds on the five seed offers.
+SEARCH_TOTALS = {
+    "curl -s 'http://127.0.0.1:5000/api/search?q=educatrice'": 1,
+    "curl -s 'http://127.0.0.1:5000/api/search?q=assistante+sociale&employer=Province+Nord"
+    "&employer=Province+Sud&sort=date'": 5,
+    "curl -s 'http://127.0.0.1:5000/api/search?q=travailleur+socail'": 5,
+}
 
 
 @pytest.mark.parametrize("command", curl_examples())
@@ -54,7 +83,7 @@ def test_readme_curl_example(server, command):
     data = json.loads(run(command, server))
     assert "error" not in data
     if "/api/search" in command:
-        assert data["total"] >= 1
+        assert data["total"] == SEARCH_TOTALS[command]
         assert {"hits", "facets", "suggestion", "fallback"} <= set(data)
     if "socail" in command:
         assert data["suggestion"] == "travailleur social"

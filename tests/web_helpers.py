@@ -1,4 +1,5 @@
-"""Fixture offers for the web tests: the five seeds plus generated offers, one of them hostile.
+"""Fixture offers for the web tests: the five seeds plus generated offers, one of them hostile,
+and (for the page tests) offers written the way the OPT-NC site publishes them.
 
 With the seeds that makes 14 offers, so browsing lists two pages of ten.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,6 +130,97 @@ XSS_OFFER = FIXTURE_OFFERS[7]
 EDUCATEUR_OFFER = FIXTURE_OFFERS[0]
 
 
+# Two offers shaped like the OPT-NC site's files (Markdown with commented front matter, a Hugo
+# shortcode, emoji headings and bold labels; a JSON-LD JobPosting), written for these tests.
+# They state how to apply, the original PDF, a ROME code and coordinates.
+OPT_MARKDOWN_SLUG = "3134-25-2201-SR"
+OPT_MARKDOWN = """---
+title: "Technicien(ne) réseaux - Agence de Koné"
+ref: "3134-25-2201/SR"
+date: "2025-08-05"
+date_cloture: "2025-08-16"
+disponibilite: "DÈS QUE POSSIBLE"
+url_pdf: "https://data.example.nc/avp/25-2201.pdf"
+
+# 💼 Classification ROME
+code_rome: "I1307"
+libelle_rome: "Installation et maintenance télécoms et courants faibles"
+
+# 📊 Métadonnées du tableau
+corps_grade: "Technicien des télécommunications"   # catégorie B
+direction: "Direction des télécommunications"
+
+# 🗺️ Localisation
+ville: "Koné"
+latitude: -21.0581
+longitude: 164.8615
+type: "JobPosting"
+---
+
+{{< avp-header >}}
+
+## 📝 Description du poste & Contexte
+
+Assurer la maintenance des équipements du réseau fixe et mobile de la zone nord.
+
+## 🎯 Missions et Activités
+
+- Intervenir sur les pannes du réseau de la zone
+- Installer les équipements chez les clients professionnels
+
+## 📎 Pièces à fournir
+
+- Lettre de motivation
+- Curriculum vitae
+- Copie du dernier diplôme
+
+## 📬 Contact & Modalités de candidature
+
+Pour répondre à cette offre, transmettez votre dossier de candidature :
+
+- 📧 **Par email :** [recrutement@example.nc](mailto:recrutement@example.nc)
+- 📞 **Par téléphone :** 27.11.22 ou 77.88.99
+"""
+
+OPT_JSONLD_SLUG = "3134-25-2202-SR"
+OPT_JSONLD = {
+    "@context": "https://schema.org",
+    "@type": "JobPosting",
+    "identifier": "3134-25-2202/SR",
+    "title": "Guichetier(ère) - Agence de Lifou",
+    "description": "Accueillir la clientèle de l’agence et vendre les produits postaux.",
+    "datePosted": "2025-05-02",
+    "validThrough": "2025-05-30",
+    "hiringOrganization": {"@type": "Organization", "name": "Office des postes et télécommunications"},
+    "jobLocation": {"@type": "Place", "name": "Agence de Wé", "address": {
+        "@type": "PostalAddress", "addressLocality": "Lifou",
+        "addressRegion": "Province des îles Loyauté", "addressCountry": "NC"}},
+    "applicationContact": {"@type": "ContactPoint", "telephone": "45.12.34",
+                           "email": "guichets@example.nc"},
+    "responsibilities": ["Accueil et conseil de la clientèle", "Tenue de la caisse"],
+    "employmentType": "FULL_TIME",
+}
+
+# What those files state that the parser may not read yet: the page tests build the offer
+# with these values (Offer.replace) where the parsed offer lacks them.
+OPT_STATED = {
+    OPT_MARKDOWN_SLUG: dict(contact_email="recrutement@example.nc",
+                            contact_phone="27.11.22 ou 77.88.99",
+                            pdf_url="https://data.example.nc/avp/25-2201.pdf",
+                            rome_code="I1307", latitude=-21.0581, longitude=164.8615),
+    OPT_JSONLD_SLUG: dict(contact_email="guichets@example.nc", contact_phone="45.12.34"),
+}
+
+
+def write_opt_corpus(folder: Path) -> Path:
+    """OPT_MARKDOWN and OPT_JSONLD as files in `folder` (created)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"content__ddi__{OPT_MARKDOWN_SLUG}.md").write_text(OPT_MARKDOWN, encoding="utf-8")
+    (folder / f"data__avps__{OPT_JSONLD_SLUG}.json").write_text(
+        json.dumps(OPT_JSONLD, ensure_ascii=False, indent=2), encoding="utf-8")
+    return folder
+
+
 def write_corpus(folder: Path) -> Path:
     """The seeds and FIXTURE_OFFERS as offer files in `folder` (created)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -140,12 +233,14 @@ def write_corpus(folder: Path) -> Path:
     return folder
 
 
-def build_web_index(folder: Path) -> Path:
-    """Build the fixture corpus into `folder`/index and return the index path."""
+def build_web_index(folder: Path, with_opt: bool = False) -> Path:
+    """Build the fixture corpus (and the OPT-NC-shaped offers) into `folder`/index."""
     from indexer import build_index
 
     corpus = write_corpus(folder / "corpus")
+    if with_opt:
+        write_opt_corpus(corpus)
     index = folder / "index"
     report = build_index(corpus, index)
-    assert report.indexed == 5 + len(FIXTURE_OFFERS), report
+    assert report.indexed == 5 + len(FIXTURE_OFFERS) + (2 if with_opt else 0), report
     return index

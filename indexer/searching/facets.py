@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from indexer import facetvalues
 from indexer.analysis import fold
 from indexer.clock import STATUS_CLOSED, STATUS_OPEN, is_closed
 from indexer.results import FacetValue
@@ -41,6 +42,22 @@ class FieldFacet:
             fixed = self.fixed_order
             return sorted(counts, key=lambda v: (fixed.index(v) if v in fixed else len(fixed), v))
         return sorted(counts, key=lambda v: (-counts[v], fold(v)))
+
+
+class OrderedFacet(FieldFacet):
+    """A stored field whose values have a natural order (categories A to D, contracts,
+    zones from the capital outwards)."""
+
+    def __init__(self, name: str, fixed_order: tuple[str, ...]) -> None:
+        super().__init__(name)
+        self.fixed_order = fixed_order
+
+
+class ResidenceFacet(FieldFacet):
+    """Required residence durations, shortest first ('aucune', 'au moins 3 ans', ...)."""
+
+    def order(self, counts: Counter) -> list[str]:
+        return sorted(counts, key=lambda v: (facetvalues.residence_years(v), v))
 
 
 class StatusFacet(FieldFacet):
@@ -82,8 +99,15 @@ class PostedFacet(FieldFacet):
                         for label, members in self._MEMBERS.items()})
 
 
+_SPECIAL = {kind.name: kind for kind in (
+    OrderedFacet("zone", facetvalues.ZONES),
+    OrderedFacet("contract", facetvalues.CONTRACTS),
+    OrderedFacet("category", facetvalues.CATEGORIES),
+    ResidenceFacet("residence"),
+)}
 KINDS = {kind.name: kind for kind in (
-    *(FieldFacet(name) for name in FACET_FIELDS), StatusFacet("status"), PostedFacet("posted"))}
+    *(_SPECIAL.get(name) or FieldFacet(name) for name in FACET_FIELDS),
+    StatusFacet("status"), PostedFacet("posted"))}
 FACETS = tuple(KINDS)
 
 

@@ -5,10 +5,88 @@
   var root = document.documentElement;
   root.classList.add("js");
 
-  /* Facet panel: a <details> closed by default (phones); opened on wide screens. */
+  var wide = window.matchMedia && window.matchMedia("(min-width: 50em)").matches;
+
+  /* Facet panel: a <details> after the results, closed on phones (the "Filtres" button
+     at the top opens it as a sheet), open in the left column on wide screens. */
   var panel = document.querySelector("[data-facets]");
-  if (panel && window.matchMedia && window.matchMedia("(min-width: 50em)").matches) {
-    panel.open = true;
+  if (panel && wide) { panel.open = true; }
+  var toggle = document.querySelector(".filters-toggle");
+  if (panel && toggle) {
+    toggle.setAttribute("role", "button");
+    toggle.setAttribute("aria-expanded", panel.open ? "true" : "false");
+    panel.addEventListener("toggle", function () {
+      toggle.setAttribute("aria-expanded", panel.open ? "true" : "false");
+    });
+    toggle.addEventListener("click", function (event) {
+      event.preventDefault();
+      panel.open = true;
+      panel.querySelector("summary").focus();
+    });
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && panel.open && !wide) {
+        panel.open = false;
+        toggle.focus();
+      }
+    });
+  }
+
+  /* Copy a link (and share it where the device can): buttons shown only with the script. */
+  function copied(tools, text) {
+    var status = tools.querySelector(".copy-status");
+    if (status) { status.textContent = text; }
+  }
+  function copyText(text, tools) {
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(
+        function () { copied(tools, "Lien copié."); },
+        function () { copyByHand(text, tools); });
+    } else {
+      copyByHand(text, tools);
+    }
+  }
+  function copyByHand(text, tools) {
+    var field = document.createElement("textarea");
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.className = "visually-hidden";
+    document.body.appendChild(field);
+    field.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(field);
+    copied(tools, ok ? "Lien copié." : "Copiez le lien depuis la barre d’adresse.");
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("[data-share-tools]"), function (tools) {
+    tools.hidden = false;
+    var copy = tools.querySelector("[data-copy]");
+    if (copy) {
+      copy.addEventListener("click", function () { copyText(copy.getAttribute("data-copy"), tools); });
+    }
+    var share = tools.querySelector("[data-share]");
+    if (share && navigator.share) {
+      share.hidden = false;
+      share.addEventListener("click", function () {
+        navigator.share({ title: share.getAttribute("data-share-title"),
+                          url: share.getAttribute("data-share") }).catch(function () {});
+      });
+    }
+  });
+
+  /* The offer's place on a small map (Leaflet, served with the site's static files). */
+  var mapBox = document.getElementById("carte");
+  if (mapBox && window.L) {
+    var point = [parseFloat(mapBox.getAttribute("data-lat")), parseFloat(mapBox.getAttribute("data-lon"))];
+    var map = window.L.map(mapBox, { scrollWheelZoom: false }).setView(point, 15);
+    map.attributionControl.setPrefix("");
+    var tiles = mapBox.getAttribute("data-tiles");
+    if (tiles) {
+      window.L.tileLayer(tiles, { maxZoom: 19,
+        attribution: "© contributeurs d’OpenStreetMap" }).addTo(map);
+    }
+    window.L.circleMarker(point, { radius: 9, weight: 3, color: "#0b5394",
+                                   fillColor: "#c2410c", fillOpacity: 0.9 }).addTo(map);
+    mapBox.classList.add("map-ready");
   }
 
   /* Ticking a facet goes straight to the URL the server built for that toggle. */

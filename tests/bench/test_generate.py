@@ -11,7 +11,7 @@ import pytest
 
 from indexer import parse_offer
 
-_GENERATE = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
+_GENERATE = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
 
 
 @pytest.fixture(scope="module")

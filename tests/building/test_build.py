@@ -15,7 +15,7 @@ from indexer import (
 )
 from indexer.store import indexer_lock, live_build
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
 
 
@@ -214,7 +214,8 @@ def test_cli_show_json(seed_index_dir):
 def test_cli_search_json_shape(seed_index_dir):
     result = _run_cli("search", "educateur", "--json", "--index", str(seed_index_dir))
     data = json.loads(result.stdout)
-    assert data["total"] >= 1
+    assert data["total"] == 1
+    assert data["hits"][0]["reference"] == "3134-24-1986/SR"
     assert {"reference", "title", "snippet"} <= set(data["hits"][0])
     assert {"value", "count"} <= set(data["facets"]["employer"][0])
     assert "suggestion" in data and "fallback" in data

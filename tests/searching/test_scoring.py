@@ -27,7 +27,7 @@ from indexer.searching.highlight import match_spans
 
 from support import AS_OF, SEED_CORPUS
 
-_GENERATE = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
+_GENERATE = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
 
 QUERIES = [
     "comptable",
