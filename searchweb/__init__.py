@@ -1,7 +1,8 @@
 """The search website: `create_app(config)` returns the Flask app `offres serve` runs.
 
 Nothing is opened at import time: the index is opened on first use (`searchweb.index`).
-This module holds the app factory, the error pages and the headers every response carries.
+This module holds the app factory, the error pages and the headers every response carries;
+settings come from `searchweb.config` (defaults < OFFRES_* environment < `config`).
 """
 
 from __future__ import annotations
@@ -14,27 +15,16 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from indexer import IndexNotFoundError, QueryError
+from searchweb.config import DEFAULT_CONFIG, ConfigError, load_config
 from searchweb.errors import error_response
+from searchweb.hosts import REFUSED_HOST, HostMiddleware, HostPolicy
 from searchweb.index import IndexHolder, get_index, today, warm_up
-from searchweb.ratelimit import RateLimiter
+from searchweb.logs import configure_logging, install_access_log
+from searchweb.ratelimit import limiters, wait_for
 from searchweb.safejson import script_safe
+from searchweb.serving import ServeSettings, create_server
 from searchweb.state import BadParameter
-
-DEFAULT_CONFIG: dict[str, Any] = {
-    "INDEX_DIR": "index",
-    # A fixed "today" (date or ISO string) for statuses and deadlines; None = today in Nouméa.
-    "AS_OF": None,
-    # Requests per minute and per client address on /, /api/search and /flux.atom; 0 = off.
-    "RATELIMIT_PER_MINUTE": 120,
-    # Suggestions fire while typing, so they get their own, larger budget.
-    "RATELIMIT_SUGGEST_PER_MINUTE": 300,
-    # How many client addresses the limiter remembers (oldest forgotten first).
-    "RATELIMIT_MAX_CLIENTS": 10_000,
-    "MAX_CONTENT_LENGTH": 16 * 1024,
-    "SITE_NAME": "Offres d’emploi public en Nouvelle-Calédonie",
-    "DEBUG": False,
-    "PROPAGATE_EXCEPTIONS": False,
-}
+from searchweb.static import install_versioned_static
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -58,13 +48,12 @@ class SafeJSONProvider(DefaultJSONProvider):
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """The app for one index folder; `config` overrides DEFAULT_CONFIG (e.g. INDEX_DIR)."""
+    """The app for one index folder; `config` overrides the environment and DEFAULT_CONFIG."""
     app = Flask(__name__)
     app.json = SafeJSONProvider(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.config.update(DEFAULT_CONFIG)
-    app.config.update(config or {})
+    load_config(app.config, config)
     # Debug mode would show tracebacks to visitors; it is never on, whatever the config says.
     app.config["DEBUG"] = False
     app.config["PROPAGATE_EXCEPTIONS"] = False
@@ -73,17 +62,33 @@ def create_app(config: dict | None = None) -> Flask:
     holder = IndexHolder(str(app.config["INDEX_DIR"]))
     app.extensions["offres_index"] = holder
     atexit.register(holder.close)
-    limit = int(app.config["RATELIMIT_PER_MINUTE"])
-    clients = int(app.config["RATELIMIT_MAX_CLIENTS"])
-    app.extensions["offres_ratelimit"] = {
-        "search": RateLimiter(limit, max_clients=clients),
-        "suggest": RateLimiter(int(app.config["RATELIMIT_SUGGEST_PER_MINUTE"]),
-                               max_clients=clients),
-    }
+    app.extensions["offres_ratelimit"] = limiters(app.config)
+    policy = HostPolicy(app.config["TRUSTED_HOSTS"])
+    app.wsgi_app = HostMiddleware(app.wsgi_app, policy, app.config["PUBLIC_URL"])
+    # Flask 3.1 would check TRUSTED_HOSTS again, without "*"; HostMiddleware already did.
+    app.extensions["offres_trusted_hosts"] = app.config["TRUSTED_HOSTS"]
+    app.config["TRUSTED_HOSTS"] = None
 
     from searchweb.views import bp
 
     app.register_blueprint(bp)
+    install_access_log(app)  # first, so its clock starts before any other hook
+    install_versioned_static(app)
+
+    @app.before_request
+    def refuse_untrusted_host():
+        # /healthz echoes no URL, and probes (Docker's, a load balancer's) call it by address.
+        if request.environ.get(REFUSED_HOST) and request.path != "/healthz":
+            return error_response(400, "Nom de site inconnu (en-tête Host refusé).")
+        return None
+
+    @app.before_request
+    def rate_limit():
+        wait = wait_for(app.extensions["offres_ratelimit"], request.endpoint,
+                        request.remote_addr or "?")
+        if wait:
+            return error_response(429, headers={"Retry-After": str(wait)})
+        return None
 
     @app.before_request
     def refuse_large_bodies():
@@ -130,4 +135,5 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-__all__ = ["create_app", "error_response", "get_index", "today", "warm_up"]
+__all__ = ["DEFAULT_CONFIG", "ConfigError", "ServeSettings", "configure_logging", "create_app",
+           "create_server", "error_response", "get_index", "today", "warm_up"]

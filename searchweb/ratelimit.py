@@ -45,3 +45,32 @@ class RateLimiter:
 
     def __len__(self) -> int:
         return len(self._clients)
+
+
+# Which budget each route spends; every route not named here spends "pages".
+ENDPOINT_BUCKETS = {
+    "web.search": "search",
+    "web.api_search": "search",
+    "web.feed": "search",
+    "web.alert": "search",
+    "web.api_suggest": "suggest",
+}
+
+
+def limiters(config) -> dict[str, RateLimiter]:
+    """The three budgets of an app, from its config (per minute and per client address)."""
+    clients = int(config["RATELIMIT_MAX_CLIENTS"])
+    return {
+        "search": RateLimiter(int(config["RATELIMIT_PER_MINUTE"]), max_clients=clients),
+        "suggest": RateLimiter(int(config["RATELIMIT_SUGGEST_PER_MINUTE"]), max_clients=clients),
+        "pages": RateLimiter(int(config["RATELIMIT_PAGES_PER_MINUTE"]), max_clients=clients),
+    }
+
+
+def wait_for(buckets: dict[str, RateLimiter], endpoint: str | None, client: str) -> int:
+    """Spend one request of `client` on the route's budget: seconds to wait, 0 = allowed.
+
+    `client` is the address waitress reports: the peer, or the visitor named by
+    X-Forwarded-For when the peer is the trusted proxy (`offres serve --trusted-proxy`)."""
+    bucket = ENDPOINT_BUCKETS.get(endpoint or "", "pages")
+    return buckets[bucket].hit(client)

@@ -7,7 +7,6 @@ The HTML search page and `/api/search` share `run_search`; the offer page and
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from urllib.parse import urlsplit
 
@@ -17,7 +16,6 @@ from markupsafe import Markup, escape
 from indexer import Index, Offer, QueryError, SearchPage
 from indexer.analysis import fold_words
 from searchweb import SECURITY_HEADERS, offerpage
-from searchweb.errors import error_response
 from searchweb.index import get_index, today
 from searchweb.feed import NOUMEA, atom_feed
 from searchweb.schemaorg import job_posting, script_json
@@ -40,23 +38,6 @@ SUGGEST_FACETS = {"employer": "employeur", "commune": "commune"}
 DEFAULT_MAP_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 # What /api/offres/<slug> leaves out: where the file sits on the server is nobody's business.
 PRIVATE_OFFER_FIELDS = ("source",)
-
-
-def rate_limited(bucket: str):
-    """Refuse with 429 + Retry-After once a client address spends its budget for the minute."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            limiter = current_app.extensions["offres_ratelimit"][bucket]
-            wait = limiter.hit(request.remote_addr or "?")
-            if wait:
-                return error_response(429, headers={"Retry-After": str(wait)})
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 # -- data functions (shared by HTML and JSON) ----------------------------------------------
@@ -102,7 +83,6 @@ def lenient_state() -> SearchState:
 
 
 @bp.get("/")
-@rate_limited("search")
 def search():
     try:
         state = SearchState.from_args(request.args)
@@ -200,7 +180,6 @@ def highlight_offer(index: Index, slug: str, offer: Offer, q: str) -> tuple[Mark
 
 
 @bp.get("/api/search")
-@rate_limited("search")
 def api_search():
     return jsonify(run_search(SearchState.from_args(request.args)).to_dict())
 
@@ -215,7 +194,6 @@ def api_offer(slug: str):
 
 
 @bp.get("/api/suggest")
-@rate_limited("suggest")
 def api_suggest():
     """Words that complete the last one, then titles, employers and communes for what is
     being typed; at most SUGGEST_LIMIT."""
@@ -276,7 +254,8 @@ def _suggestions(q: str, page: SearchPage) -> list[dict]:
 
 @bp.get("/healthz")
 def healthz():
-    return jsonify({"status": "ok", "doc_count": get_index().doc_count()})
+    index = get_index()
+    return jsonify({"status": "ok", "doc_count": index.doc_count(), "build": index.build_id()})
 
 
 # -- Atom --------------------------------------------------------------------------------------
@@ -294,7 +273,6 @@ def feed_search() -> tuple[SearchState, SearchPage, str]:
 
 
 @bp.get("/flux.atom")
-@rate_limited("search")
 def feed():
     state, page, described = feed_search()
     body = atom_feed(
@@ -311,7 +289,6 @@ def feed():
 
 
 @bp.get("/alerte")
-@rate_limited("search")
 def alert():
     """The Atom feed for people: what it is, how to follow it, its URL to copy, its entries."""
     state, page, described = feed_search()

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED_CORPUS = ROOT / "corpus"
-
-# A fixed "today" for status facets, so tests do not depend on the calendar.
-AS_OF = dt.date(2025, 8, 15)
+from support import SEED_CORPUS
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer import QueryError
-from tests.conftest import AS_OF
+from support import AS_OF
 
 SYNTAX = ['"', "'", "’", "(", ")", "*", "?", "~", "^", ":", "-", "+", "/", "\\", "[", "]", "{",
           "}", " ", "OR", "OU", "AND", "ET", "NOT", "SAUF", "titre:", "employeur:", "commune:",

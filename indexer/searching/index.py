@@ -75,6 +75,11 @@ class Index:
         self._resolver.builder(snap)
         french_words_sorted()  # the French word list, read once (about 2 s)
 
+    def build_id(self) -> str:
+        """Which build serves: its folder's name and Whoosh generation ('<build>.<gen>')."""
+        snap = self._snapshots.current()
+        return f"{snap.build.name}.{snap.generation[1]}"
+
     def doc_count(self) -> int:
         return self._snapshots.current().searcher.doc_count()
 

@@ -25,7 +25,7 @@ from indexer.offer import Offer
 from indexer.searching.scoring import TermScores, whoosh_scores
 from indexer.searching.highlight import match_spans
 
-from conftest import AS_OF, SEED_CORPUS
+from support import AS_OF, SEED_CORPUS
 
 _GENERATE = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from indexer import QueryError
-from tests.conftest import AS_OF
+from support import AS_OF
 
 ASSISTANT_SOCIAL = {"3134-24-1801/SR", "3134-25-1255/SR"}
 

@@ -388,7 +388,9 @@ def test_api_search_is_exactly_search_page_to_dict(client, index):
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "doc_count": TOTAL}
+    data = response.get_json()
+    assert data == {"status": "ok", "doc_count": TOTAL, "build": data["build"]}
+    assert re.fullmatch(r"[\w.-]+\.\d+", data["build"])  # the build's folder and generation
 
 
 # -- errors ------------------------------------------------------------------------------

@@ -1,0 +1,7 @@
+"""`python -m indexer`: the same command line as `offres`."""
+
+import sys
+
+from indexer.cli import main
+
+sys.exit(main())
