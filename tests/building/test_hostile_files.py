@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from indexer import BuildFailedError, IndexNotFoundError, build_index, open_index, rollback
-from indexer.building.corpus import iter_corpus, os_reason, read_offer
+from indexer.building.corpus import os_reason, read_offer
 from indexer.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
