@@ -127,7 +127,7 @@ def test_nothing_usable_keeps_the_served_index_and_exits_2(tmp_path):
 def test_the_make_target_stops_on_2_and_carries_on_on_1(tmp_path):
     """`make run` builds with the Makefile's own line; exit 2 must stop it, 1 must not."""
     line = next(line for line in (ROOT / "Makefile").read_text().splitlines()
-                if "offres build corpus" in line)
+                if "$(BIN)/offres build " in line)
     command = line.strip().replace("$(BIN)/offres", "exit_with").replace("$$", "$")
     for code, proceeds in ((0, True), (1, True), (2, False)):
         shell = f"exit_with() {{ return {code}; }}; {command} && echo proceeds"
