@@ -28,7 +28,7 @@ from pathlib import Path
 
 from unidecode import unidecode
 
-from indexer.places import COMMUNES, PROVINCE_ILES, PROVINCE_NORD, PROVINCE_SUD
+from indexer.parsing.places import COMMUNES, PROVINCE_ILES, PROVINCE_NORD, PROVINCE_SUD
 
 # Bump when the output changes, so cached corpora under bench/out/ are regenerated.
 GENERATOR_VERSION = 2

@@ -15,9 +15,9 @@ from typing import Literal
 
 from unidecode import unidecode
 
-from indexer.dates import find_french_date, looks_like_date, parse_french_date
+from indexer.parsing.dates import find_french_date, looks_like_date, parse_french_date
 from indexer.offer import Offer
-from indexer.places import PROVINCES, find_commune, normalise_employer, province_name, province_of
+from indexer.parsing.places import PROVINCES, find_commune, normalise_employer, province_name, province_of
 
 
 @dataclass(frozen=True)

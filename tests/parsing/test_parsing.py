@@ -14,8 +14,8 @@ from indexer.parsing import parse_offer, parse_text, sniff_format
 from indexer.parsing.fields import field_of_label, split_label
 
 D = dt.date
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "offers"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "offers"
 
 DPASS = "Direction Provinciale de l'Action Sanitaire et Sociale"
 RESIDENCE = "au moins égale à 5 ans"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.places import COMMUNES, find_commune, normalise_employer, province_of
+from indexer.parsing.places import COMMUNES, find_commune, normalise_employer, province_of
 
 
 def test_thirty_three_communes_in_three_provinces() -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from indexer.dates import find_french_date, looks_like_date, parse_french_date
+from indexer.parsing.dates import find_french_date, looks_like_date, parse_french_date
 
 D = dt.date
 
