@@ -2,8 +2,9 @@
 
 Formats: plain text, Markdown (optionally with YAML front matter and HTML fragments), HTML
 pages (optionally carrying a JSON-LD ``JobPosting``) and JSON-LD files. Each format module
-only decodes its syntax into a :class:`~indexer.parsing.fields.Document`; field extraction
-is shared (:mod:`indexer.parsing.fields`).
+only decodes its syntax into a :class:`~indexer.parsing.document.Document`; field extraction
+is shared (:mod:`indexer.parsing.fields`), and a file that is not an offer at all (a site's
+news post or home page) is refused with the reason « pas une offre d’emploi ».
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from indexer.errors import OfferFileError
 from indexer.hygiene import clean_field, clean_text, tidy_fields
 from indexer.offer import Offer
 from indexer.parsing.decode import decode_bytes, decode_file_bytes, normalise_text, read_text
-from indexer.parsing.fields import Document, extract_offer
+from indexer.parsing.document import Document
+from indexer.parsing.fields import extract_offer
 from indexer.parsing.html import parse_html
-from indexer.parsing.jsonld import parse_jsonld
-from indexer.parsing.text import parse_markdown, parse_plain
+from indexer.parsing.jsonld import merge_embedded, parse_jsonld
+from indexer.parsing.markdown import parse_markdown
+from indexer.parsing.text import parse_plain
 
 Format = Literal["text", "markdown", "html", "jsonld"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "html", "jsonld")
@@ -49,7 +52,8 @@ def sniff_format(text: str) -> Format:
 
 def _document(text: str, fmt: Format, source: str) -> Document:
     if fmt == "html":
-        return parse_html(text)
+        page = parse_html(text)
+        return merge_embedded(page) if page.scripts else page
     if fmt == "jsonld":
         return parse_jsonld(text, source)
     if fmt == "markdown":

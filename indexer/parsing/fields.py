@@ -9,97 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
-from dataclasses import dataclass
-from typing import Literal
 
 from unidecode import unidecode
 
-from indexer.parsing.dates import find_french_date, looks_like_date, parse_french_date
+from indexer.errors import OfferFileError
 from indexer.offer import Offer
+from indexer.parsing.dates import find_french_date, looks_like_date, parse_french_date
+from indexer.parsing.document import Block, Document
+from indexer.parsing.kind import NOT_AN_OFFER, is_offer
+from indexer.parsing.labels import clean_heading, field_of_key, field_of_label, fold, split_label
 from indexer.parsing.places import PROVINCES, find_commune, normalise_employer, province_name, province_of
+from indexer.parsing.references import split_reference
+from indexer.parsing.values import (
+    category_letter, contract_kind, coordinate, email_in, phone_in, rome_code, url_in,
+)
+
+__all__ = ["extract_offer", "field_of_label", "split_label"]
 
 
-@dataclass(frozen=True)
-class Block:
-    """One unit of a decoded document: a heading, a line of text, or a (label, value) pair."""
-
-    kind: Literal["heading", "line", "pair"]
-    text: str
-    value: str = ""
-
-
-def heading(text: str) -> Block:
-    return Block("heading", text)
-
-
-def line(text: str) -> Block:
-    return Block("line", text)
-
-
-def pair(label: str, value: str) -> Block:
-    return Block("pair", label, value)
-
-
-@dataclass(frozen=True)
-class Document:
-    """A file reduced to blocks; ``meta`` pairs (front matter, JSON-LD) win over the body."""
-
-    blocks: tuple[Block, ...] = ()
-    meta: tuple[tuple[str, str], ...] = ()
-    title_hint: str | None = None  # the heading the format calls the title (HTML h1)
-    page_title: str | None = None  # last resort, e.g. an HTML <title> without the site name
-    defaults: tuple[tuple[str, str], ...] = ()  # used only where the body says nothing
-    warnings: tuple[str, ...] = ()
-
-
-# Latin letters and typographic marks folded by one C-level str.translate; unidecode (pure
-# Python, per character) only sees what is left, which in French text is almost nothing.
-_FAST_FOLD = {cp: unidecode(chr(cp)) for cp in (*range(0xA0, 0x250), *range(0x2000, 0x2070))}
-
-
-_FOOTNOTE = re.compile(r"\(\s*\d+\s*\)|\[\s*\d+\s*\]|[¹²³⁴⁵*]+")
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
-_APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼ`´", "'"))
-
-
-@lru_cache(maxsize=65536)
-def fold(s: str) -> str:
-    """Lower-case ASCII words for comparisons: "Corps ou Cadre d’emploi /Domaine :" → "corps ou cadre d emploi domaine"."""
-    s = _FOOTNOTE.sub(" ", s)  # footnote marks: "(1)", "[2]", "*"
-    s = s.translate(_APOSTROPHES)
-    if not s.isascii():
-        s = s.translate(_FAST_FOLD)
-        if not s.isascii():
-            s = unidecode(s)
-    s = _NOT_WORD.sub(" ", s.lower())
-    return " ".join(s.split())
-
-
-# Canonical field → folded labels that name it (full match). "contract" and "region" are
-# not Offer fields: the first is only shown in the text, the second hints at the province.
-_LABELS: dict[str, str] = {
-    "reference": r"reference|ref|numero|num|n|no|numero de l offre|reference de l offre|identifiant|identifier",
-    "title": r"titre|title|intitule|intitule du poste|intitule de l offre",
-    "employer": r"employeur|employer|organisme|organisme employeur|collectivite|hiring organization",
-    "corps": r"corps|corps domaine|corps ou cadre d emploi|corps ou cadre d emploi domaine"
-    r"|cadre d emploi|cadre d emploi domaine|corps grade|corps ou grade|grade|domaine",
-    "direction": r"direction|direction service|direction ou service",
-    "location": r"lieu de travail|lieu d affectation|lieu travail|lieu affectation|lieu|ville|commune"
-    r"|localisation|job location",
-    "residence": r"duree de residence.*",
-    "posted": r"date de depot de l offre|date de depot|date depot|date de publication|date publication"
-    r"|date de parution|publie le|date posted",
-    "deadline": r"date limite|date limite de (?:candidature|depot|depot des candidatures|reception des candidatures)"
-    r"|date de cloture|date cloture|cloture des candidatures|valid through",
-    "start": r"poste a pourvoir|poste a pourvoir le|poste a pourvoir a compter du|disponibilite"
-    r"|date de prise de poste|prise de poste",
-    "respnc": r"emploi respnc|respnc|emploi",
-    "contract": r"type de contrat|contrat|employment type",
-    "region": r"province|region",
-    "modification": r"modification de la date de cloture.*",
-}
-_LABEL_RES = {field: re.compile(pattern) for field, pattern in _LABELS.items()}
 
 # How metadata fields are shown in the text when the body does not already say it.
 _DISPLAY = {
@@ -109,39 +36,22 @@ _DISPLAY = {
     "contract": "Type de contrat",
 }
 
-_LABEL_LINE = re.compile(r"^\s*([^:]{1,120}?)\s*:\s*(.*?)\s*$")
 # A later notice that names the NEW closing date ("reportée au 12/09", "nouvelle date le
 # ..."); "initialement prévue le 18/07" names the old one and is ignored.
 _NEW_DATE = re.compile(
     r"(?:nouvelle date(?: de cloture| limite)?|reportee?s?|repoussee?s?|prolongee?s?|prorogee?s?|decalee?s?)"
     r"\s*(?:jusqu'?\s*(?:au|a)|au|a|le|:)?\s*(.*)"
 )
-_REFERENCE = re.compile(r"(?:n[°o]\.?\s*)?(\S+?)[,;.]?(?:\s+du\s+(.+))?")
-
-
-def field_of_label(label: str) -> str | None:
-    """The canonical field a label names: "Lieu d’affectation :" → "location", "Missions" → None."""
-    folded = fold(label)
-    if folded in _LABEL_RES:
-        return folded  # a canonical name, as JSON-LD metadata uses
-    for field, pattern in _LABEL_RES.items():
-        if pattern.fullmatch(folded):
-            return field
-    return None
-
-
-def split_label(text: str) -> tuple[str, str, str] | None:
-    """(field, label, value) for a "Label : value" line: "Employeur: Province Sud" → ("employer", "Employeur", "Province Sud")."""
-    m = _LABEL_LINE.match(text)
-    if not m:
-        return None
-    field = field_of_label(m.group(1))
-    return (field, m.group(1).strip(), m.group(2)) if field else None
-
-
-def clean_heading(text: str) -> str:
-    """A heading without Markdown marks or trailing colon: "# Missions :" → "Missions"."""
-    return " ".join(text.strip().lstrip("#").strip().rstrip(":").split())
+# How a direction names itself; a "direction" value that instead names an organisation
+# ("Office des postes et télécommunications") is the employer's name put in the wrong field.
+_DIRECTION_WORDS = re.compile(
+    r"(?:direction|service|pole|departement|secretariat|cabinet|bureau|division|mission|cellule|section|unite"
+    r"|de la|de l|du|des|d)\b"
+)
+_ORGANISATION_WORDS = re.compile(
+    r"(?:office|mairie|commune|province|gouvernement|etablissement|centre hospitalier|caisse|chambre|institut"
+    r"|universite|syndicat|societe|regie|congres|senat|haut commissariat|assemblee)\b"
+)
 
 
 def _clean(value: str) -> str:
@@ -224,8 +134,11 @@ def extract_offer(doc: Document, source: str = "") -> Offer:
     blocks = list(doc.blocks)
     labels = _label_lines(blocks)
     fields: dict[str, str] = {}
+    directions: list[str] = []  # every direction stated, in order of trust
     for label, value in doc.meta:
-        field = field_of_label(label)
+        field = field_of_key(label)
+        if field == "direction" and _clean(value):
+            directions.append(_clean(value))
         if field and _clean(value) and field not in fields:
             fields[field] = _clean(value)
     # Body labels, first occurrence wins (metadata wins over all); an empty value takes the next line.
@@ -259,6 +172,8 @@ def extract_offer(doc: Document, source: str = "") -> Offer:
         if labels[i] is not None:
             field, label, _ = labels[i]
             value = _clean(values[i])
+            if field == "direction" and value:
+                directions.append(value)
             if field not in taken and value:
                 fields[field] = value
                 taken.add(field)
@@ -303,7 +218,10 @@ def extract_offer(doc: Document, source: str = "") -> Offer:
         out[1:1] = shown if title else []
         if not title:
             out[0:0] = shown
-    return _build(fields, title, employer_line, direction_line, notes, sections, out, doc, source)
+    if direction_line:
+        directions.append(direction_line)
+    body_blocks = len(blocks) - len(title_blocks)
+    return _build(fields, title, employer_line, directions, notes, sections, out, doc, source, body_blocks)
 
 
 def _body_title(labels: list[tuple[str, str, str] | None], values: dict[int, str]) -> dict[str, str]:
@@ -313,16 +231,30 @@ def _body_title(labels: list[tuple[str, str, str] | None], values: dict[int, str
     return {}
 
 
-def _build(fields: dict[str, str], title: str, employer_line: str | None, direction_line: str | None,
+def _employer_and_direction(fields: dict[str, str], employer_line: str | None,
+                            directions: list[str]) -> tuple[str | None, str | None]:
+    """The employer (stated, else a direction value that names an organisation) and the first real direction."""
+    employer = fields.get("employer") or employer_line
+    direction = None
+    for value in directions:
+        folded = fold(value)
+        if not _DIRECTION_WORDS.match(folded) and (
+            _ORGANISATION_WORDS.match(folded) or (employer is not None and folded == fold(employer))
+        ):
+            employer = employer or value
+        elif direction is None:
+            direction = value
+    return employer, direction
+
+
+def _build(fields: dict[str, str], title: str, employer_line: str | None, directions: list[str],
            notes: list[str], sections: list[tuple[str, list[str]]], out: list[str], doc: Document,
-           source: str) -> Offer:
+           source: str, body_blocks: int) -> Offer:
     warnings = list(doc.warnings)
 
-    reference = posted_fallback = None
-    if "reference" in fields:
-        m = _REFERENCE.fullmatch(fields["reference"])
-        if m:
-            reference, posted_fallback = m.group(1), m.group(2)
+    reference, dated = split_reference(fields["reference"]) if "reference" in fields else (None, None)
+    if not is_offer(doc, reference, fields, [name for name, _ in sections], body_blocks):
+        raise OfferFileError(source, NOT_AN_OFFER)
     if not reference:
         warnings.append("référence introuvable")
     if not title:
@@ -338,8 +270,11 @@ def _build(fields: dict[str, str], title: str, employer_line: str | None, direct
         return found
 
     posted = date_field("posted", "date de dépôt")
-    if posted is None and "posted" not in fields and posted_fallback:
-        posted = parse_french_date(posted_fallback)
+    republished = None
+    if posted is None and "posted" not in fields:
+        posted = dated  # "26-1246 du 02/03/2026": the reference is dated by its deposit
+    elif posted is not None and dated is not None and dated > posted:
+        republished = dated  # a later date than the deposit: this publication is a new one
 
     deadline = None
     raw_deadline = fields.get("deadline")
@@ -362,7 +297,7 @@ def _build(fields: dict[str, str], title: str, employer_line: str | None, direct
             warnings.append(f"date de prise de poste illisible : « {start} »")
             start = None
 
-    employer_raw = fields.get("employer") or employer_line
+    employer_raw, direction = _employer_and_direction(fields, employer_line, directions)
     employer = normalise_employer(employer_raw) if employer_raw else None
     location = fields.get("location")
     commune = find_commune(location) if location else None
@@ -376,7 +311,7 @@ def _build(fields: dict[str, str], title: str, employer_line: str | None, direct
         title=title,
         employer=employer,
         corps=fields.get("corps"),
-        direction=fields.get("direction") or direction_line,
+        direction=direction,
         location=location,
         commune=commune,
         province=province,
@@ -385,6 +320,17 @@ def _build(fields: dict[str, str], title: str, employer_line: str | None, direct
         deadline=deadline,
         start=start,
         respnc=fields.get("respnc"),
+        contact_email=email_in(fields.get("email")) or email_in(text),
+        contact_phone=phone_in(fields.get("phone"), labelled=True) or phone_in(text),
+        url=url_in(fields.get("url")),
+        pdf_url=url_in(fields.get("pdf_url")),
+        rome_code=rome_code(fields.get("rome_code")),
+        rome_label=fields.get("rome_label"),
+        contract=contract_kind(fields.get("contract")),
+        category=category_letter(fields.get("category")),
+        latitude=coordinate(fields.get("latitude"), 90),
+        longitude=coordinate(fields.get("longitude"), 180),
+        republished=republished,
         sections=tuple((name, "\n".join(lines).strip()) for name, lines in sections),
         text=text,
         source=source,

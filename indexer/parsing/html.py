@@ -8,7 +8,7 @@ from bs4 import (
     BeautifulSoup, Comment, Declaration, Doctype, NavigableString, PageElement, ProcessingInstruction, Tag,
 )
 
-from indexer.parsing.fields import Block, Document, heading, line, pair
+from indexer.parsing.document import Block, Document, heading, line, pair
 
 # Never offer content: code, site chrome, and form widgets whose labels would leak.
 _DROP = ("script", "style", "noscript", "template", "nav", "svg", "iframe", "button", "select", "object")
@@ -173,7 +173,7 @@ def page_title(title: str) -> str:
 
 
 def parse_html(markup: str) -> Document:
-    """HTML page → Document: "<h1>Travailleur social</h1><dl><dt>Employeur</dt><dd>Province Sud</dd></dl>" → title hint + pair."""
+    """HTML page → Document (its JSON-LD scripts kept aside): "<h1>Travailleur social</h1><dl><dt>Employeur</dt><dd>Province Sud</dd></dl>" → title hint + pair."""
     soup = BeautifulSoup(markup, "html.parser")
     scripts = [
         s.get_text() for s in soup.find_all("script")
@@ -190,14 +190,9 @@ def parse_html(markup: str) -> Document:
     collector.walk(root)
     collector.flush()
     main_heading = root.find("h1") or root.find(("h2", "h3", "h4", "h5", "h6"))
-    document = Document(
+    return Document(
         blocks=tuple(collector.blocks),
         title_hint=_text(main_heading) if isinstance(main_heading, Tag) else None,
         page_title=site_title or None,
+        scripts=tuple(scripts),  # read by the jsonld module, which reads HTML with this one
     )
-    if scripts:
-        # Imported here: jsonld reads HTML descriptions with this module.
-        from indexer.parsing.jsonld import merge_embedded
-
-        document = merge_embedded(document, scripts)
-    return document

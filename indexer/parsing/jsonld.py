@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from indexer.errors import OfferFileError
-from indexer.parsing.fields import Block, Document, heading
+from indexer.parsing.document import Block, Document, heading
 from indexer.parsing.html import html_blocks
 from indexer.parsing.text import plain_blocks
 
@@ -23,9 +23,19 @@ _SECTIONS = (
 )
 
 
+# Properties only a JobPosting has: a node without "@type" that states two of them is one
+# (exports from some job boards drop the type but keep the vocabulary).
+_POSTING_ONLY = frozenset((
+    "hiringOrganization", "validThrough", "datePosted", "employmentType", "jobLocation",
+    "applicationContact", "baseSalary", "jobBenefits", "employmentUnit", "directApply",
+))
+
+
 def _is_posting(node: dict[str, Any]) -> bool:
     types = node.get("@type", ())
     types = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+    if not types:
+        return len(_POSTING_ONLY.intersection(node)) >= 2
     return any(isinstance(t, str) and t.rsplit("/", 1)[-1].rsplit(":", 1)[-1] == "JobPosting" for t in types)
 
 
@@ -82,6 +92,26 @@ def _place(node: Any) -> tuple[str, str]:
     return _value(address) or _value(node.get("name")), ""
 
 
+def _geo(node: Any) -> tuple[str, str]:
+    """(latitude, longitude) of a jobLocation's geo: {"geo": {"latitude": -22.27, "longitude": 166.44}}."""
+    if isinstance(node, list):
+        return next((g for g in map(_geo, node) if g[0]), ("", ""))
+    geo = node.get("geo") if isinstance(node, dict) else None
+    if not isinstance(geo, dict):
+        return "", ""
+    return _value(geo.get("latitude")), _value(geo.get("longitude"))
+
+
+def _rome(occupation: Any) -> tuple[str, str]:
+    """(code, label) of a relevantOccupation's ROME category: {"occupationalCategory": {"codeValue": "M1607", "name": "Secrétariat"}}."""
+    if isinstance(occupation, list):
+        return next((r for r in map(_rome, occupation) if r[0]), ("", ""))
+    category = occupation.get("occupationalCategory") if isinstance(occupation, dict) else None
+    if not isinstance(category, dict):
+        return "", ""
+    return _value(category.get("codeValue")), _value(category.get("name"))
+
+
 def _long_text(value: str) -> list[Block]:
     return html_blocks(value) if _HTML_TAG.search(value) else plain_blocks(value)
 
@@ -91,6 +121,8 @@ def posting_document(posting: dict[str, Any]) -> Document:
     location, region = _place(posting.get("jobLocation"))
     employment = posting.get("employmentType")
     contract = ", ".join(_value(e) for e in employment) if isinstance(employment, list) else _value(employment)
+    rome_code, rome_label = _rome(posting.get("relevantOccupation"))
+    latitude, longitude = _geo(posting.get("jobLocation"))
     meta = [
         ("reference", _value(posting.get("identifier"), "value", "@value", "name")),
         ("title", _value(posting.get("title")) or _value(posting.get("name"))),
@@ -101,6 +133,13 @@ def posting_document(posting: dict[str, Any]) -> Document:
         ("region", region),
         ("start", _value(posting.get("jobStartDate"))),
         ("contract", contract),
+        ("email", _value(posting.get("applicationContact"), "email")),
+        ("phone", _value(posting.get("applicationContact"), "telephone")),
+        ("url", _value(posting.get("url")) or _value(posting.get("mainEntityOfPage"), "@id", "url")),
+        ("rome_code", rome_code),
+        ("rome_label", rome_label),
+        ("latitude", latitude),
+        ("longitude", longitude),
     ]
     blocks = _long_text(_raw(posting.get("description")))
     for key, name in _SECTIONS:
@@ -113,6 +152,7 @@ def posting_document(posting: dict[str, Any]) -> Document:
         meta=tuple((k, v) for k, v in meta if v),
         # A RESPNC label in the description is more precise than the category.
         defaults=(("respnc", category),) if category else (),
+        posting=True,
     )
 
 
@@ -128,10 +168,10 @@ def parse_jsonld(text: str, source: str = "") -> Document:
     return posting_document(posting)
 
 
-def merge_embedded(page: Document, scripts: list[str]) -> Document:
+def merge_embedded(page: Document) -> Document:
     """An HTML page's Document enriched by its first JobPosting script; the page body is kept if it has one."""
     warnings = list(page.warnings)
-    for script in scripts:
+    for script in page.scripts:
         try:
             posting = find_job_posting(json.loads(script))
         except json.JSONDecodeError:
@@ -146,5 +186,6 @@ def merge_embedded(page: Document, scripts: list[str]) -> Document:
             meta=embedded.meta + page.meta,
             defaults=embedded.defaults + page.defaults,
             warnings=tuple(warnings),
+            posting=True,
         )
     return dataclasses.replace(page, warnings=tuple(warnings))

@@ -1,0 +1,113 @@
+"""Labels and keys that name an offer's fields, in every spelling files use: "Lieu d’affectation :" → "location"."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from unidecode import unidecode
+
+# Latin letters and typographic marks folded by one C-level str.translate; unidecode (pure
+# Python, per character) only sees what is left, which in French text is almost nothing.
+_FAST_FOLD = {cp: unidecode(chr(cp)) for cp in (*range(0xA0, 0x250), *range(0x2000, 0x2070))}
+
+
+_FOOTNOTE = re.compile(r"\(\s*\d+\s*\)|\[\s*\d+\s*\]|[¹²³⁴⁵*]+")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼ`´", "'"))
+
+
+@lru_cache(maxsize=65536)
+def fold(s: str) -> str:
+    """Lower-case ASCII words for comparisons: "Corps ou Cadre d’emploi /Domaine :" → "corps ou cadre d emploi domaine"."""
+    s = _FOOTNOTE.sub(" ", s)  # footnote marks: "(1)", "[2]", "*"
+    s = s.translate(_APOSTROPHES)
+    if not s.isascii():
+        s = s.translate(_FAST_FOLD)
+        if not s.isascii():
+            s = unidecode(s)
+    s = _NOT_WORD.sub(" ", s.lower())
+    return " ".join(s.split())
+
+
+# Canonical field → folded labels that name it (full match). "region" is not an Offer
+# field: it hints at the province.
+_LABELS: dict[str, str] = {
+    "reference": r"reference|ref|numero|num|n|no|numero de l offre|reference de l offre|identifiant|identifier",
+    "title": r"titre|title|intitule|intitule du poste|intitule de l offre",
+    "employer": r"employeur|employer|organisme|organisme employeur|collectivite|hiring organization"
+    r"|structure d embauche|structure employeur|organisme recruteur",
+    "corps": r"corps|corps domaine|corps ou cadre d emploi|corps ou cadre d emploi domaine"
+    r"|cadre d emploi|cadre d emploi domaine|corps grade|corps ou grade|grade|domaine",
+    "direction": r"direction|direction service|direction ou service",
+    "location": r"lieu de travail|lieu d affectation|lieu travail|lieu affectation|lieu|ville|commune"
+    r"|localisation|job location",
+    "residence": r"duree de residence.*",
+    "posted": r"date de depot de l offre|date de depot|date depot|date de publication|date publication"
+    r"|date de parution|publie le|date posted",
+    "deadline": r"date limite|date limite de (?:candidature|depot|depot des candidatures|reception des candidatures)"
+    r"|date de cloture|date cloture|cloture des candidatures|valid through",
+    "start": r"poste a pourvoir|poste a pourvoir le|poste a pourvoir a compter du|disponibilite"
+    r"|date de prise de poste|prise de poste",
+    "respnc": r"emploi respnc|respnc|emploi",
+    "contract": r"type de contrat|contrat|employment type",
+    "region": r"province|region",
+    "modification": r"modification de la date de cloture.*",
+    "email": r"(?:par |adresse )?(?:e ?mail|courriel|mel)(?: de candidature)?|adresse electronique",
+    "phone": r"(?:par |numero de )?(?:telephone|tel)|contact telephonique",
+    "rome_code": r"code rome|rome",
+    "rome_label": r"libelle rome|metier rome|intitule rome",
+    "category": r"categorie(?: de l emploi| du poste)?",
+}
+# Keys that only metadata (front matter) uses: in a body, "Organisation" or "Lien" heads a
+# paragraph about something else.
+_META_LABELS: dict[str, str] = {
+    "employer": r"organisation|organization|etablissement",
+    "direction": r"direction interne",
+    "latitude": r"latitude|lat",
+    "longitude": r"longitude|lng|lon|long",
+    "pdf_url": r"url pdf|pdf|lien pdf|fichier pdf",
+    "url": r"job url|url|url offre|resource|permalink|lien",
+}
+# Canonical names, as the JSON-LD reader states its metadata.
+CANONICAL = frozenset((*_LABELS, *_META_LABELS))
+_LABEL_RES = {field: re.compile(pattern) for field, pattern in _LABELS.items()}
+_META_RES = {field: re.compile(pattern) for field, pattern in _META_LABELS.items()}
+
+_LABEL_LINE = re.compile(r"^\s*([^:]{1,120}?)\s*:\s*(.*?)\s*$")
+
+
+def field_of_label(label: str) -> str | None:
+    """The canonical field a label names: "Lieu d’affectation :" → "location", "Missions" → None."""
+    if label in CANONICAL:
+        return label  # a canonical name, as JSON-LD metadata uses
+    folded = fold(label)
+    for field, pattern in _LABEL_RES.items():
+        if pattern.fullmatch(folded):
+            return field
+    return None
+
+
+def field_of_key(key: str) -> str | None:
+    """The field a metadata key names, body labels included: "Organisation" → "employer", "url_pdf" → "pdf_url"."""
+    found = field_of_label(key)
+    if found is not None:
+        return found
+    folded = fold(key)
+    return next((field for field, pattern in _META_RES.items() if pattern.fullmatch(folded)), None)
+
+
+def split_label(text: str) -> tuple[str, str, str] | None:
+    """(field, label, value) for a "Label : value" line: "Employeur: Province Sud" → ("employer", "Employeur", "Province Sud")."""
+    m = _LABEL_LINE.match(text)
+    if not m:
+        return None
+    field = field_of_label(m.group(1))
+    return (field, m.group(1).strip(), m.group(2)) if field else None
+
+
+def clean_heading(text: str) -> str:
+    """A heading without Markdown marks or trailing colon: "# Missions :" → "Missions"."""
+    return " ".join(text.strip().lstrip("#").strip().rstrip(":").split())
+
+

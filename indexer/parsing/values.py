@@ -1,0 +1,68 @@
+"""What a job seeker needs to apply and what classifies an offer, as typed values: contacts, links, ROME, coordinates, contract, category."""
+
+from __future__ import annotations
+
+import re
+
+from indexer.parsing.labels import fold
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
+# New Caledonia numbers have six digits, written "26.79.38", "26 82 65", "267770", "+687 20 64 60".
+_PHONE = re.compile(r"(?<![\d/.])(?:\+\s?687[\s.\-]?)?\d{2}(?:[\s.\-]?\d{2}){2}(?![\d/])")
+_PHONE_CONTEXT = re.compile(r"\b(?:tel|telephone|tel\s*fixe|portable|mobile|appeler|joindre)\b")
+_ROME = re.compile(r"\b([A-N]\d{4})\b")
+_URL = re.compile(r"https?://\S+")
+_CATEGORY = re.compile(r"(?:categorie\s+)?([abcd])")
+
+
+def email_in(text: str | None) -> str | None:
+    """The first e-mail address in a text: "Par email : DRH-candidature@opt.nc" → "DRH-candidature@opt.nc"."""
+    found = _EMAIL.search(text or "")
+    return found.group(0).rstrip(".") if found else None
+
+
+def phone_in(text: str | None, *, labelled: bool = False) -> str | None:
+    """The first telephone number of a labelled value, or of a line that says it is one: "Tél : 26.79.38" → "26.79.38"."""
+    for line in (text or "").split("\n"):
+        if labelled or _PHONE_CONTEXT.search(fold(line)):
+            found = _PHONE.search(line)
+            if found:
+                return found.group(0).strip()
+    return None
+
+
+def url_in(text: str | None) -> str | None:
+    """A web address stated as a value: "https://x.nc/offre.pdf" → itself, "" or "voir le site" → None."""
+    found = _URL.search(text or "")
+    return found.group(0) if found else None
+
+
+def rome_code(text: str | None) -> str | None:
+    """A ROME code (a letter, four digits): "m1607" → "M1607", "Secrétariat" → None."""
+    found = _ROME.search((text or "").upper())
+    return found.group(1) if found else None
+
+
+def coordinate(text: str | None, limit: float) -> float | None:
+    """A latitude (limit 90) or longitude (limit 180) in decimal degrees: "-22.2796701" → -22.2796701."""
+    try:
+        value = float((text or "").replace(",", ".").strip())
+    except ValueError:
+        return None
+    return value if -limit <= value <= limit else None
+
+
+def contract_kind(text: str | None) -> str | None:
+    """"titulaire" or "contractuel" when a contract field says which: "Contractuel (CDD 1 an)" → "contractuel", "FULL_TIME" → None."""
+    folded = fold(text or "")
+    if "titulaire" in folded or "fonctionnaire" in folded:
+        return "titulaire"
+    if re.search(r"\b(?:contractuel\w*|cdd|cdi|contrat a duree)", folded):
+        return "contractuel"
+    return None
+
+
+def category_letter(text: str | None) -> str | None:
+    """The civil-service category A to D: "Catégorie B" → "B", "B+" → "B", "Cadre" → None."""
+    found = _CATEGORY.fullmatch(fold(text or ""))
+    return found.group(1).upper() if found else None
