@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from unidecode import unidecode
@@ -106,8 +107,17 @@ def split_label(text: str) -> tuple[str, str, str] | None:
     return (field, m.group(1).strip(), m.group(2)) if field else None
 
 
+def _is_ornament(char: str) -> bool:
+    # Emoji and pictographs (symbols "So"), their variation selectors and joiners.
+    return unicodedata.category(char) in ("So", "Mn", "Cf") or char == "#"
+
+
 def clean_heading(text: str) -> str:
-    """A heading without Markdown marks or trailing colon: "# Missions :" → "Missions"."""
-    return " ".join(text.strip().lstrip("#").strip().rstrip(":").split())
+    """A heading without Markdown marks, leading emoji or trailing colon: "## 🎯 Missions :" → "Missions"."""
+    text = text.strip()
+    start = 0
+    while start < len(text) and (_is_ornament(text[start]) or text[start].isspace()):
+        start += 1
+    return " ".join(text[start:].rstrip(":").split())
 
 

@@ -25,7 +25,7 @@ _SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.S)
 _POSTING_TYPES = ("jobposting", "schema:jobposting", "https://schema.org/jobposting", "http://schema.org/jobposting")
 
 
-def _image_as_alt(tokens, idx, options, env) -> str:  # noqa: ANN001 - markdown-it's renderer signature
+def _image_as_alt(renderer, tokens, idx, options, env) -> str:  # noqa: ANN001 - markdown-it's rule signature
     """An image reads as its description, as a link reads as its text."""
     token = tokens[idx]
     return htmllib.escape("".join(child.content for child in token.children or ()))

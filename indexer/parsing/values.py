@@ -8,7 +8,8 @@ from indexer.parsing.labels import fold
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
 # New Caledonia numbers have six digits, written "26.79.38", "26 82 65", "267770", "+687 20 64 60".
-_PHONE = re.compile(r"(?<![\d/.])(?:\+\s?687[\s.\-]?)?\d{2}(?:[\s.\-]?\d{2}){2}(?![\d/])")
+# One separator throughout, so that a date ("2026-05-29") is not read as one.
+_PHONE = re.compile(r"(?<![\d/.\-])(?:\+\s?687[\s.\-]?)?\d{2}([\s.\-]?)\d{2}\1\d{2}(?![\d/]|[.\-]\d)")
 _PHONE_CONTEXT = re.compile(r"\b(?:tel|telephone|tel\s*fixe|portable|mobile|appeler|joindre)\b")
 _ROME = re.compile(r"\b([A-N]\d{4})\b")
 _URL = re.compile(r"https?://\S+")
