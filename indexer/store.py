@@ -27,7 +27,7 @@ from whoosh.filedb.filestore import FileStorage
 from indexer.errors import IndexLockedError, IndexNotFoundError
 
 MANIFEST = "manifest.json"
-MANIFEST_VERSION = 4  # an incremental build over an older manifest falls back to a full one
+MANIFEST_VERSION = 5  # an incremental build over an older manifest falls back to a full one
 VOCABULARY = "vocabulary.json"
 
 

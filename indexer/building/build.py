@@ -63,12 +63,12 @@ def _full_build(corpus: Path, root: Path, report: BuildReport, max_bytes: int,
     build = new_build_folder(root)
     try:
         ix = whoosh_index.create_in(str(build), make_schema())
-        entries, winners, report.duplicates, vocabulary = write_shards(
+        entries, winners, report.duplicates, vocabulary, groups = write_shards(
             ix, corpus, paths, report, max_bytes, progress)
         if not winners:  # an empty index switched in would serve nothing at all
             raise BuildFailedError(f"aucune offre exploitable dans {corpus} ({len(report.skipped)} "
                                    "fichier(s) ignoré(s)) ; l’index en service n’a pas changé")
-        write_json(build / MANIFEST, manifest(winners, entries))
+        write_json(build / MANIFEST, manifest(winners, entries, groups))
         write_json(build / VOCABULARY, vocabulary)
         _verify(build, winners)
         fsync_tree(build)

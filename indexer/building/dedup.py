@@ -1,12 +1,14 @@
-"""Deduplication: one offer per reference among the corpus files that state it."""
+"""Deduplication: one offer per reference among the corpus files that state it, merged from all of them."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from indexer.building.corpus import ReadOffer, stable_id
+from indexer.building.corpus import ReadOffer, read_offer, stable_id
+from indexer.building.merge import merge_offers
 from indexer.offer import Offer
 
 
@@ -63,3 +65,56 @@ def deduplicate(entries: Iterable[Entry]) -> tuple[dict[str, Entry], list[str]]:
                 f"référence {doc_id} en double : {items[0].source} retenu, {losers} écarté"
             )
     return winners, messages
+
+
+def _group_digest(items: list[Entry]) -> str:
+    """The digest of a group of files: it changes when any of them does."""
+    return hashlib.sha256(" ".join(sorted(e.digest for e in items)).encode()).hexdigest()
+
+
+class Merged(NamedTuple):
+    """What merging the files of each reference gave (see `merge_groups`)."""
+
+    winners: dict[str, Entry]  # id -> its Entry, the offer merged from its files
+    rewritten: set[str]  # ids whose merged offer differs from the winning file's: their own document
+    groups: dict[str, str]  # id -> digest of its files, for the next incremental build
+    warnings: list[str]
+
+
+def merge_groups(entries: Iterable[Entry], winners: dict[str, Entry], max_bytes: int,
+                 previous: dict[str, str] | None = None, indexed: dict[str, str] | None = None) -> Merged:
+    """Merge the files of each id several files state (`merge.merge_offers`).
+
+    A merged offer unlike the winning file's is a document of its own, whose digest is its
+    files' digest. Files are read again for this (duplicates are few), except for an id whose
+    files have not changed since the build that holds it (``previous``: id -> digest of its
+    files, ``indexed``: id -> digest of its document): it stays as it is.
+    """
+    groups: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        groups[entry.doc_id].append(entry)
+    result = Merged({}, set(), {}, [])
+    for doc_id, items in sorted(groups.items()):
+        if len(items) < 2:
+            continue
+        items.sort(key=lambda e: (e.rank, e.source), reverse=True)  # deduplicate's order
+        digest = result.groups[doc_id] = _group_digest(items)
+        winner = winners[doc_id]
+        if previous and indexed and previous.get(doc_id) == digest and doc_id in indexed:
+            result.winners[doc_id] = Entry(winner.source, indexed[doc_id], doc_id, winner.rank, None, winner.stat)
+            continue
+        if all(e.offer is not None for e in items):
+            offers = [e.offer for e in items]
+        else:
+            offers = [read.offer for read in (read_offer(e.source, max_bytes) for e in items)
+                      if isinstance(read, ReadOffer)]
+        if not offers or offers[0].source != winner.source:
+            continue  # the winning file changed or vanished while building: it stands alone
+        offer, notes = merge_offers(offers)
+        result.warnings.extend(notes)
+        if offer is offers[0]:
+            result.winners[doc_id] = Entry(winner.source, winner.digest, doc_id, winner.rank, offer, winner.stat)
+        else:
+            result.winners[doc_id] = Entry(winner.source, digest, doc_id, winner.rank, offer, winner.stat)
+            result.rewritten.add(doc_id)
+    return result

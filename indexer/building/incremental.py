@@ -14,7 +14,7 @@ from whoosh.query import Or, Term
 
 from indexer.building.corpus import (ReadOffer, Skipped, file_digest, iter_corpus, read_offer,
                                      unreadable)
-from indexer.building.dedup import Entry, deduplicate
+from indexer.building.dedup import Entry, deduplicate, merge_groups
 from indexer.building.report import BuildReport, Progress
 from indexer.building.vocabulary import update_vocabulary
 from indexer.building.workers import PARALLEL_MIN_FILES
@@ -23,13 +23,15 @@ from indexer.store import (MANIFEST, MANIFEST_VERSION, VOCABULARY, fsync_tree, o
                            read_vocabulary, stage_json)
 
 
-def manifest(winners: dict[str, Entry], entries: list[Entry]) -> dict:
+def manifest(winners: dict[str, Entry], entries: list[Entry], groups: dict[str, str]) -> dict:
     """What the next incremental build needs: each file's digest, id, rank, size and mtime,
-    and what the index holds (id -> digest). Offers themselves are in the index, not here."""
+    what the index holds (id -> digest of the winning file, or of the files merged), and the
+    digest of the files of each id several files state. Offers themselves are in the index."""
     return {
         "version": MANIFEST_VERSION,
         "files": {e.source: [e.digest, e.doc_id, list(e.rank), *e.stat] for e in entries},
         "docs": {doc_id: entry.digest for doc_id, entry in sorted(winners.items())},
+        "groups": dict(sorted(groups.items())),
     }
 
 
@@ -115,6 +117,9 @@ def update(corpus: Path, live: Path, previous: dict, report: BuildReport, max_by
     entries = read_corpus(corpus, report, max_bytes, known=previous["files"], progress=progress)
     winners, report.duplicates = deduplicate(entries)
     indexed: dict[str, str] = previous["docs"]  # what the live build holds: id -> digest
+    merged = merge_groups(entries, winners, max_bytes, previous.get("groups", {}), indexed)
+    report.warnings.extend(merged.warnings)
+    winners.update(merged.winners)
     changed = {i: e for i, e in winners.items() if indexed.get(i) != e.digest}
     removed = set(indexed) - set(winners)
     for doc_id, entry in list(changed.items()):
@@ -140,7 +145,7 @@ def update(corpus: Path, live: Path, previous: dict, report: BuildReport, max_by
                     if searcher.document_number(id=doc_id) is not None]
         vocab = read_vocabulary(live)
         update_vocabulary(vocab, gone, (e.offer for e in changed.values()))
-    _commit(live, ix, changed, removed, {MANIFEST: manifest(winners, entries)}
+    _commit(live, ix, changed, removed, {MANIFEST: manifest(winners, entries, merged.groups)}
             | ({VOCABULARY: dict(sorted(vocab.items()))} if vocab is not None else {}))
 
 

@@ -3,8 +3,9 @@
 A full build forks one worker per core (up to MAX_WORKERS). Each worker parses its share
 of the files and feeds them straight to its own segment writer (analysis, postings), then
 writes its segment; the main process only keeps what deduplication and the manifest need
-(source, digest, id, rank, size and mtime), marks the losing duplicates as deleted and
-writes the table of contents that makes the segments one index. No offer crosses a
+(source, digest, id, rank, size and mtime), reads the duplicates again to merge them,
+marks the losing duplicates as deleted, writes the merged offers that differ from every
+file in a segment of its own and the table of contents that makes the segments one index. No offer crosses a
 process boundary and no process holds the whole corpus.
 """
 
@@ -15,7 +16,7 @@ import os
 from pathlib import Path
 
 from indexer.building.corpus import ReadOffer, Skipped, read_offer, stable_id
-from indexer.building.dedup import Entry, deduplicate, rank
+from indexer.building.dedup import Entry, deduplicate, merge_groups, rank
 from indexer.building.report import BuildReport, Progress
 from indexer.building.vocabulary import Spellings, merge_spellings
 from indexer.errors import OffresError
@@ -115,7 +116,8 @@ def write_shards(ix, corpus: Path, paths: list[Path], report: BuildReport, max_b
                   progress: Progress | None):
     """Parse and index ``paths`` into ``ix`` (a new, empty index), one segment per worker.
 
-    Returns the usable entries, the winners by id, the duplicate messages and the vocabulary.
+    Returns the usable entries, the winners by id, the duplicate messages, the vocabulary and
+    the digest of the files of each id several files state.
     """
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(paths) < PARALLEL_MIN_FILES:
@@ -147,14 +149,23 @@ def write_shards(ix, corpus: Path, paths: list[Path], report: BuildReport, max_b
             entries.append(Entry(str(path), digest, doc_id, rank, stat=stat))
             shard_of[str(path)] = (shard_no, docnum)
         winners, duplicates = deduplicate(entries)
-        kept = {entry.source for entry in winners.values()}
+        merged = merge_groups(entries, winners, max_bytes)
+        report.warnings.extend(merged.warnings)
+        winners.update(merged.winners)
+        groups.update(merged.groups)
+        # A merged offer unlike each of its files is a document of its own (added below);
+        # the file that won is then a loser like the others.
+        kept = {entry.source for doc_id, entry in winners.items() if doc_id not in merged.rewritten}
         losers: list[list] = [[] for _ in range(workers)]
         for entry in entries:
             if entry.source not in kept:
                 shard_no, docnum = shard_of[entry.source]
                 losers[shard_no].append((docnum, entry.source, entry.digest))
+        extra.extend(winners[doc_id] for doc_id in sorted(merged.rewritten))
         return entries, winners, duplicates, losers
 
+    extra: list[Entry] = []  # merged offers, written by this process in a segment of their own
+    groups: dict[str, str] = {}  # id -> digest of its files, when several state it
     writer = ix.writer()  # holds the index's write lock; its own segment stays empty
     try:
         if workers == 1:
@@ -169,12 +180,27 @@ def write_shards(ix, corpus: Path, paths: list[Path], report: BuildReport, max_b
         else:
             entries, winners, duplicates, finished = _run_workers(
                 ix, corpus, paths, chunks, workers, max_bytes, record, settle)
+        if extra:
+            finished.append(_merged_segment(ix, corpus, max_bytes, extra))
         commit_segments(writer, [segment for segment, _ in finished if segment.doc_count_all()])
     except BaseException:
         with contextlib.suppress(Exception):
             writer.cancel()
         raise
-    return entries, winners, duplicates, merge_spellings(spellings for _, spellings in finished)
+    return entries, winners, duplicates, merge_spellings(spellings for _, spellings in finished), groups
+
+
+def _merged_segment(ix, corpus: Path, max_bytes: int, merged: list[Entry]):
+    """The segment of the merged offers and its vocabulary."""
+    shard = _Shard(ix, corpus, max_bytes)
+    try:
+        for entry in merged:
+            shard.writer.add_document(**offer_to_document(entry.offer, entry.doc_id, entry.digest))
+            shard.spellings.add(entry.offer, entry.doc_id)
+        return shard.finish([])
+    except BaseException:
+        shard.cancel()
+        raise
 
 
 def _run_workers(ix, corpus, paths, chunks, workers, max_bytes, record, settle):

@@ -1,0 +1,97 @@
+"""Merging the files of one reference field by field: what the sources state, not one whole file.
+
+The files are given best first (the order deduplication ranks them in). The best file's
+values stand, except where it says nothing (another file's value fills the gap), where its
+title is a placeholder ("Poste sans titre": any real title beats it), and where one of its
+dates disagrees by years with the dates other sources agree on (theirs wins, and the build
+report says so).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+
+from indexer.analysis.folding import synonym_key
+from indexer.offer import Offer
+
+_PLACEHOLDER = re.compile(
+    r"(?:(?:poste|offre|emploi|intitule)s?(?: du poste)?\s*)?(?:sans titre|sans intitule|non renseigne|a definir"
+    r"|a venir|untitled|no title)|titre|intitule|poste|offre|untitled|tbd|n a|[-?.]*"
+)
+AGREE_DAYS = 180  # two dates this close are the same publication's, give or take a notice
+DISAGREE_DAYS = 365  # a date this far from the one the other sources agree on is a mistake
+# Fields filled from the next source when the best one says nothing; a place and its
+# coordinates come together from one source.
+_FILLED = ("employer", "corps", "direction", "residence", "start", "respnc", "contact_email", "contact_phone",
+           "url", "pdf_url", "rome_code", "rome_label", "contract", "category", "republished")
+_TOGETHER = (("location", "commune", "province"), ("latitude", "longitude"))
+_DATE_NAMES = {"posted": "date de dépôt", "deadline": "date limite"}
+
+
+def is_placeholder_title(title: str) -> bool:
+    """Whether a title says nothing: "Poste sans titre" → True, "Secrétaire" → False."""
+    return _PLACEHOLDER.fullmatch(synonym_key(title)) is not None
+
+
+def _agreed(dates: list[tuple[dt.date, str]]) -> dt.date:
+    """The date most sources agree with (within AGREE_DAYS); on a tie, the best source's."""
+    def support(day: dt.date) -> int:
+        return sum(abs((day - other).days) <= AGREE_DAYS for other, _ in dates)
+    return max(dates, key=lambda pair: (support(pair[0]), -dates.index(pair)))[0]
+
+
+def _date(offers: list[Offer], name: str, reference: str, warnings: list[str]) -> list[dt.date]:
+    """The dates of field ``name`` that agree with the sources, best source first; each
+    outlier is warned about."""
+    stated = [(getattr(o, name), o.source) for o in offers if getattr(o, name) is not None]
+    if not stated:
+        return []
+    agreed = _agreed(stated)
+    if sum(abs((agreed - day).days) <= AGREE_DAYS for day, _ in stated) < 2:
+        return [day for day, _ in stated]  # no two sources agree: none of them is the outlier
+    kept = []
+    for day, source in stated:
+        if abs((day - agreed).days) >= DISAGREE_DAYS:
+            warnings.append(f"{source}: {_DATE_NAMES[name]} du {day.isoformat()} écartée pour la référence "
+                            f"{reference} : les autres sources disent {agreed.isoformat()}")
+        else:
+            kept.append(day)
+    return kept
+
+
+def merge_offers(offers: list[Offer]) -> tuple[Offer, list[str]]:
+    """One offer from the files of one reference, best first, and the build report's warnings.
+
+    [Offer(title="Poste sans titre", deadline=2029-05-29), Offer(title="Agent", deadline=2026-05-29),
+    Offer(deadline=2026-05-29)] → Offer(title="Agent", deadline=2026-05-29) and one warning.
+    """
+    best = offers[0]
+    reference = best.reference or ""
+    warnings: list[str] = []
+    changes: dict[str, object] = {}
+    for name in _FILLED:
+        if not getattr(best, name):
+            found = next((getattr(o, name) for o in offers[1:] if getattr(o, name)), None)
+            if found:
+                changes[name] = found
+    for group in _TOGETHER:
+        if getattr(best, group[0]) is None:
+            source = next((o for o in offers[1:] if getattr(o, group[0]) is not None), None)
+            if source is not None:
+                changes.update({name: getattr(source, name) for name in group})
+    if not best.title or is_placeholder_title(best.title):
+        title = next((o.title for o in offers[1:] if o.title and not is_placeholder_title(o.title)), None)
+        if title:
+            changes["title"] = title
+            text = best.text.removeprefix(best.title).lstrip("\n") if best.title else best.text
+            changes["text"] = f"{title}\n{text}" if text else title
+    deadlines = _date(offers, "deadline", reference, warnings)
+    if deadlines:
+        changes["deadline"] = deadlines[0]
+    posted = _date(offers, "posted", reference, warnings)
+    if posted:
+        changes["posted"] = posted[0]
+    changed = {k: v for k, v in changes.items() if getattr(best, k) != v}
+    return (dataclasses.replace(best, **changed) if changed else best), warnings
