@@ -19,10 +19,16 @@ _HYPHENS = "-\u2010\u2011"
 # Letters and digits; "ʼ" (U+02BC) is a letter to Unicode but an apostrophe here.
 _WORD = rf"[^\W_{_APOSTROPHES}]+"
 _PIECE = rf"{_WORD}(?:[{_APOSTROPHES}]{_WORD})*"
-# Inclusive-writing endings glued to a word: "assistant(e)", "retenu(e)s",
-# "éducateur·rice·s". They are consumed so they do not become tokens.
-_INCLUSIVE = r"(?:\((?:e|es|s|x|ne|le|rice|trice|euse)\)s?|(?:·(?:e|es|s|ne|le|rice|trice|euse))+)"
-_CHUNK = re.compile(rf"({_PIECE}(?:[{_HYPHENS}/]{_PIECE})*){_INCLUSIVE}?", re.IGNORECASE)
+# Inclusive-writing endings glued to a word: "assistant(e)", "chargé (e)", "chef(fe)",
+# "technicien(ne)", "conducteur(trice)", "vendeur(se)", "retenu(e)s", "éducateur·rice·s",
+# "salarié.e.s", "usager/e", "ingénieur-e". They are consumed so they do not become
+# tokens. After a dot, slash or hyphen only a lower-case ending counts ("Koné.Le", "SR").
+_ENDS = r"(?:(?:e|ne|le|fe|se|ve|ère|ere|rice|trice|euse|esse|x)s?|s)"
+_MARKED_END = rf"[{_HYPHENS}·•‧./](?-i:{_ENDS})(?![^\W_])"
+_INCLUSIVE = rf"(?:\s?\({_ENDS}\)s?|(?:{_MARKED_END})+)"
+# A hyphen or slash joins two pieces of one word, unless what follows is an inclusive ending.
+_JOIN = rf"[{_HYPHENS}/](?!(?-i:{_ENDS})(?![^\W_]))"
+_CHUNK = re.compile(rf"({_PIECE}(?:{_JOIN}{_PIECE})*){_INCLUSIVE}?", re.IGNORECASE)
 _APOSTROPHE_SPLIT = re.compile(rf"[{_APOSTROPHES}]")
 _SEPARATOR_SPLIT = re.compile(rf"[{_HYPHENS}/]")
 _SLASH_SPLIT = re.compile(r"/")
@@ -67,7 +73,8 @@ class FrenchTokenizer(Tokenizer):
     * reference-like words (a digit somewhere) keep their separators in the
       whole: "3134-25-0977/SR" -> "3134-25-0977/SR", "3134", "25", "0977", "SR";
       elsewhere a slash just separates words ("et/ou");
-    * inclusive endings are skipped: "assistant(e)" -> "assistant".
+    * inclusive endings are skipped: "assistant(e)" -> "assistant", "chef(fe)" -> "chef",
+      "salarié.e.s" -> "salarié".
     """
 
     def __eq__(self, other: object) -> bool:

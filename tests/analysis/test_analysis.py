@@ -75,6 +75,51 @@ def test_index_tokens(text: str, expected: list[str]) -> None:
     assert analyze(text) == expected
 
 
+# Every inclusive-writing form of a job title analyses as the masculine and feminine words
+# the stemmer already merges: (inclusive form, masculine, feminine).
+INCLUSIVE_FORMS = [
+    ("Assistant(e)", "assistant", "assistante"),
+    ("Chargé (e) de communication", "chargé de communication", "chargée de communication"),
+    ("Chef(fe)", "chef", "cheffe"),
+    ("Technicien(ne)", "technicien", "technicienne"),
+    ("Conducteur(trice)", "conducteur", "conductrice"),
+    ("Vendeur(se)", "vendeur", "vendeuse"),
+    ("Vendeur(euse)", "vendeur", "vendeuse"),
+    ("Sportif(ve)", "sportif", "sportive"),
+    ("Boulanger(ère)", "boulanger", "boulangère"),
+    ("Fonctionnel(le)", "fonctionnel", "fonctionnelle"),
+    ("Salarié·e", "salarié", "salariée"),
+    ("salarié·e·s", "salariés", "salariées"),
+    ("Salarié.e", "salarié", "salariée"),
+    ("salarié.e.s", "salariés", "salariées"),
+    ("Employé/e", "employé", "employée"),
+    ("Ingénieur-e", "ingénieur", "ingénieure"),
+    ("Technicien·ne·s", "techniciens", "techniciennes"),
+    ("Éducateur·rice", "éducateur", "éducatrice"),
+    ("CHEF(FE) DE SECTION", "chef de section", "cheffe de section"),
+]
+
+
+@pytest.mark.parametrize("inclusive, masculine, feminine", INCLUSIVE_FORMS)
+@pytest.mark.parametrize("mode", ["index", "query"])
+def test_inclusive_forms(inclusive: str, masculine: str, feminine: str, mode: str) -> None:
+    assert analyze(inclusive, mode=mode) == analyze(masculine, mode=mode) == analyze(feminine, mode=mode)
+
+
+# What looks like an ending but is not one stays a word.
+NOT_INCLUSIVE = [
+    ("e-mail", ["email", "e", "mail"]),
+    ("3134-25-0977/SR", ["3134-25-0977/sr", "3134", "25", "0977", "sr"]),
+    ("Poste à Koné.Le lundi", ["post", "kone", "lundi"]),
+    ("usagers/clients", ["usag", "client"]),
+]
+
+
+@pytest.mark.parametrize("text, expected", NOT_INCLUSIVE)
+def test_not_inclusive(text: str, expected: list[str]) -> None:
+    assert analyze(text) == expected
+
+
 QUERY_TOKENS = [
     # queries get the parts only: "socio-éducatif" asks what "socio éducatif" asks
     ("socio-éducatif", ["socio", "educatif"]),
