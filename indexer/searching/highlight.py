@@ -7,9 +7,12 @@ snippet that shows them.
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup, escape
 from whoosh import query as Q
 
+from indexer.analysis.folding import synonym_key
 from indexer.offer import Offer
 from indexer.whoosh_internals.postings import term_values
 
@@ -139,13 +142,20 @@ def snippet(text: str, spans: list[tuple[int, int]], size: int = SNIPPET_CHARS,
     return prefix + body + suffix
 
 
+# Sections that say what the job is; an offer's other first sections ("Organisation et
+# relations", "Informations administratives") repeat its header.
+_DESCRIPTIVE = re.compile(r"\b(?:missions?|descriptions?|activites|taches|presentation|contexte|details|poste)\b")
+
+
 def body_start(offer: Offer, text: str) -> int:
-    """Where the first section's text begins in the offer's full text (0 if not found)."""
-    for _, section in offer.sections:
-        if section.strip():
-            found = text.find(section.strip()[:60])
-            return max(found, 0)
-    return 0
+    """Where the offer's body begins in its full text: the first section that describes the
+    job or its missions, else the first section with text (0 if none is found)."""
+    sections = [(name, body.strip()) for name, body in offer.sections if body.strip()]
+    chosen = next((body for name, body in sections if _DESCRIPTIVE.search(synonym_key(name))),
+                  sections[0][1] if sections else None)
+    if chosen is None:
+        return 0
+    return max(text.find(chosen[:60]), 0)
 
 
 def highlight_offer(offer: Offer, terms: dict[str, set[str]], title_spans, analyzer):

@@ -40,6 +40,10 @@ def make_hit(searcher, docnum: int, score: float, as_of: dt.date,
     stored = searcher.stored_fields(docnum)
     offer = stored_offer(stored)
     text = body_text(offer)
+    # The title, shown and marked above the snippet, opens the text too: a match there is
+    # not a reason to show it twice, so a title-only match gets the offer's body.
+    title_end = len(offer.title) if offer.title and text.startswith(offer.title) else 0
+    body_spans = [span for span in body_spans if span[0] >= title_end]
     return Hit(
         reference=offer.reference or stored["id"],
         slug=stored["slug"],
