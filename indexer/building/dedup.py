@@ -75,20 +75,19 @@ def _group_digest(items: list[Entry]) -> str:
 class Merged(NamedTuple):
     """What merging the files of each reference gave (see `merge_groups`)."""
 
-    winners: dict[str, Entry]  # id -> its Entry, the offer merged from its files
-    rewritten: set[str]  # ids whose merged offer differs from the winning file's: their own document
+    winners: dict[str, Entry]  # id -> its winning file's Entry, with the offer merged from all its files
+    rewritten: set[str]  # ids whose merged offer differs from the winning file's: a document of their own
     groups: dict[str, str]  # id -> digest of its files, for the next incremental build
     warnings: list[str]
 
 
 def merge_groups(entries: Iterable[Entry], winners: dict[str, Entry], max_bytes: int,
-                 previous: dict[str, str] | None = None, indexed: dict[str, str] | None = None) -> Merged:
+                 previous: dict[str, str] | None = None) -> Merged:
     """Merge the files of each id several files state (`merge.merge_offers`).
 
-    A merged offer unlike the winning file's is a document of its own, whose digest is its
-    files' digest. Files are read again for this (duplicates are few), except for an id whose
-    files have not changed since the build that holds it (``previous``: id -> digest of its
-    files, ``indexed``: id -> digest of its document): it stays as it is.
+    Files are read again for this (duplicates are few), except for an id whose files have
+    not changed since the last build (``previous``: id -> digest of its files), which is
+    left out: it stands as it is.
     """
     groups: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
@@ -99,10 +98,9 @@ def merge_groups(entries: Iterable[Entry], winners: dict[str, Entry], max_bytes:
             continue
         items.sort(key=lambda e: (e.rank, e.source), reverse=True)  # deduplicate's order
         digest = result.groups[doc_id] = _group_digest(items)
-        winner = winners[doc_id]
-        if previous and indexed and previous.get(doc_id) == digest and doc_id in indexed:
-            result.winners[doc_id] = Entry(winner.source, indexed[doc_id], doc_id, winner.rank, None, winner.stat)
+        if previous is not None and previous.get(doc_id) == digest:
             continue
+        winner = winners[doc_id]
         if all(e.offer is not None for e in items):
             offers = [e.offer for e in items]
         else:
@@ -112,9 +110,7 @@ def merge_groups(entries: Iterable[Entry], winners: dict[str, Entry], max_bytes:
             continue  # the winning file changed or vanished while building: it stands alone
         offer, notes = merge_offers(offers)
         result.warnings.extend(notes)
-        if offer is offers[0]:
-            result.winners[doc_id] = Entry(winner.source, winner.digest, doc_id, winner.rank, offer, winner.stat)
-        else:
-            result.winners[doc_id] = Entry(winner.source, digest, doc_id, winner.rank, offer, winner.stat)
+        result.winners[doc_id] = Entry(winner.source, winner.digest, doc_id, winner.rank, offer, winner.stat)
+        if offer is not offers[0]:
             result.rewritten.add(doc_id)
     return result

@@ -25,8 +25,8 @@ from indexer.store import (MANIFEST, MANIFEST_VERSION, VOCABULARY, fsync_tree, o
 
 def manifest(winners: dict[str, Entry], entries: list[Entry], groups: dict[str, str]) -> dict:
     """What the next incremental build needs: each file's digest, id, rank, size and mtime,
-    what the index holds (id -> digest of the winning file, or of the files merged), and the
-    digest of the files of each id several files state. Offers themselves are in the index."""
+    what the index holds (id -> digest of the winning file) and the digest of the files of
+    each id several files state. Offers themselves are in the index, not here."""
     return {
         "version": MANIFEST_VERSION,
         "files": {e.source: [e.digest, e.doc_id, list(e.rank), *e.stat] for e in entries},
@@ -117,10 +117,11 @@ def update(corpus: Path, live: Path, previous: dict, report: BuildReport, max_by
     entries = read_corpus(corpus, report, max_bytes, known=previous["files"], progress=progress)
     winners, report.duplicates = deduplicate(entries)
     indexed: dict[str, str] = previous["docs"]  # what the live build holds: id -> digest
-    merged = merge_groups(entries, winners, max_bytes, previous.get("groups", {}), indexed)
+    merged = merge_groups(entries, winners, max_bytes, previous.get("groups", {}))
     report.warnings.extend(merged.warnings)
     winners.update(merged.winners)
-    changed = {i: e for i, e in winners.items() if indexed.get(i) != e.digest}
+    # An id is written again when its winning file changed or any of its files did.
+    changed = {i: e for i, e in winners.items() if indexed.get(i) != e.digest or i in merged.winners}
     removed = set(indexed) - set(winners)
     for doc_id, entry in list(changed.items()):
         if entry.offer is None:  # an unchanged file that now wins (its rival was removed)

@@ -4,7 +4,8 @@ The files are given best first (the order deduplication ranks them in). The best
 values stand, except where it says nothing (another file's value fills the gap), where its
 title is a placeholder ("Poste sans titre": any real title beats it), and where one of its
 dates disagrees by years with the dates other sources agree on (theirs wins, and the build
-report says so).
+report says so). Files of one reference published on different dates keep the first as the
+deposit date and the last as the republication date.
 """
 
 from __future__ import annotations
@@ -90,8 +91,14 @@ def merge_offers(offers: list[Offer]) -> tuple[Offer, list[str]]:
     deadlines = _date(offers, "deadline", reference, warnings)
     if deadlines:
         changes["deadline"] = deadlines[0]
-    posted = _date(offers, "posted", reference, warnings)
+    posted = sorted(_date(offers, "posted", reference, warnings))
     if posted:
+        # Publications of one reference on several dates: the first is the deposit, the
+        # last a republication.
         changes["posted"] = posted[0]
+        latest = max(posted[-1], max(republished)) if (republished := [
+            o.republished for o in offers if o.republished is not None]) else posted[-1]
+        if latest > posted[0]:
+            changes["republished"] = latest
     changed = {k: v for k, v in changes.items() if getattr(best, k) != v}
     return (dataclasses.replace(best, **changed) if changed else best), warnings

@@ -43,8 +43,13 @@ def test_is_placeholder_title(title: str, placeholder: bool) -> None:
           offer("c", deadline=D(2026, 5, 29))], dict(deadline=D(2026, 6, 12))),
         # two sources that disagree: neither is the outlier, the best file's stands
         ([offer("a", deadline=D(2029, 5, 29)), offer("b", deadline=D(2026, 5, 29))], dict(deadline=D(2029, 5, 29))),
-        ([offer("a", posted=D(2021, 5, 8)), offer("b", posted=D(2026, 5, 8)), offer("c", posted=D(2026, 5, 15))],
-         dict(posted=D(2026, 5, 8))),
+        ([offer("a", posted=D(2021, 5, 8)), offer("b", posted=D(2026, 5, 8)), offer("c", posted=D(2026, 5, 8))],
+         dict(posted=D(2026, 5, 8), republished=None)),
+        # one reference published on several dates: the first is the deposit, the last a republication
+        ([offer("a", posted=D(2026, 5, 15)), offer("b", posted=D(2026, 4, 24))],
+         dict(posted=D(2026, 4, 24), republished=D(2026, 5, 15))),
+        ([offer("a", posted=D(2026, 5, 8), republished=D(2026, 5, 22)), offer("b", posted=D(2026, 4, 24))],
+         dict(posted=D(2026, 4, 24), republished=D(2026, 5, 22))),
         # what the best file leaves empty comes from the next one that states it
         ([offer("a", employer=None, contact_email=None, rome_code=None),
           offer("b", employer="Office des postes et télécommunications", contact_email="drh@example.nc"),

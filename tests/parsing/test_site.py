@@ -87,3 +87,29 @@ def test_offres_build_skips_and_names_the_pages(tmp_path: Path) -> None:
     data = json.loads(shown.stdout)
     assert (data["reference"], data["employer"], data["pdf_url"]) == (
         "3134-26-0680/SR", OPT, "https://example.nc/avp/26-0680.pdf")
+
+
+NEW_FIELDS = ("contact_email", "contact_phone", "url", "pdf_url", "rome_code", "rome_label", "contract", "category",
+              "latitude", "longitude", "republished")
+
+
+def test_every_new_field_reaches_the_json_api_and_the_cli(tmp_path: Path) -> None:
+    from indexer import build_index
+    from searchweb import create_app
+
+    build_index(SITE, tmp_path / "index")
+    client = create_app({"INDEX_DIR": str(tmp_path / "index"), "RATELIMIT_PER_MINUTE": 0, "TESTING": True}).test_client()
+    response = client.get("/api/offres/3134-26-0677-SR")
+    assert response.status_code == 200
+    data = response.get_json()
+    assert {name: data[name] for name in NEW_FIELDS} == {
+        "contact_email": "drh@example.nc", "contact_phone": "27 12 34",
+        "url": "https://example.nc/offres/3134-26-0677_SR/", "pdf_url": "https://example.nc/avp/26-0677.pdf",
+        "rome_code": "I1307", "rome_label": "Installation et maintenance télécoms", "contract": None,
+        "category": None, "latitude": -21.0595, "longitude": 164.8658,
+        # the JSON-LD's deposit date and the Markdown page's "du 8 mai 2026": a republication
+        "republished": "2026-05-08",
+    }
+    assert data["posted"] == "2026-04-24"
+    shown = _offres("show", "--index", str(tmp_path / "index"), "--json", "3134-26-0677/SR")
+    assert {name: json.loads(shown.stdout)[name] for name in NEW_FIELDS} == {name: data[name] for name in NEW_FIELDS}
