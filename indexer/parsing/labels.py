@@ -89,12 +89,16 @@ def field_of_label(label: str) -> str | None:
     return None
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
 def field_of_key(key: str) -> str | None:
-    """The field a metadata key names, body labels included: "Organisation" → "employer", "url_pdf" → "pdf_url"."""
-    found = field_of_label(key)
+    """The field a metadata key names, body labels included: "Organisation" → "employer", "url_pdf" → "pdf_url",
+    "validThrough" → "deadline"."""
+    found = field_of_label(key) or field_of_label(_CAMEL.sub(" ", key))
     if found is not None:
         return found
-    folded = fold(key)
+    folded = fold(_CAMEL.sub(" ", key))
     return next((field for field, pattern in _META_RES.items() if pattern.fullmatch(folded)), None)
 
 

@@ -32,6 +32,9 @@ def _md(front: str, body: str = "## Missions\n\n- accueillir\n") -> str:
          {"employer": OPT, "direction": "Direction des finances"}),
         (_md('title: Agent\ndirection: "de la poste et des services de proximité"'),
          {"employer": None, "direction": "de la poste et des services de proximité"}),
+        # schema.org names used as front-matter keys
+        (_md('title: Agent\nhiringOrganization: "OPT"\nvalidThrough: "2026-07-10"\ndatePosted: "2026-06-19"'),
+         {"employer": "OPT", "deadline": D(2026, 7, 10), "posted": D(2026, 6, 19)}),
         # front matter wins over the body's labelled lines
         (_md('title: Agent\nville: "Koné"', "Lieu de travail : Nouméa\n\n## Missions\n"), {"location": "Koné"}),
         # keys for how to apply and what the offer is
