@@ -2,7 +2,10 @@
 
 Every format parser (text, Markdown, HTML, JSON-LD) reduces a file to a :class:`Document`:
 an ordered list of headings, lines and (label, value) pairs, plus authoritative metadata
-(front matter, JSON-LD). This module alone knows which labels mean which fields.
+(JSON-LD first, then front matter). Fields are taken in that order of trust, then from the
+body's labelled lines (:mod:`indexer.parsing.labels` says which label names which field),
+then from unlabelled lines ("PROVINCE SUD", "Direction ..."). A file that is no offer at all
+is refused here (:mod:`indexer.parsing.kind`).
 """
 
 from __future__ import annotations
