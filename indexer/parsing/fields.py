@@ -11,6 +11,7 @@ is refused here (:mod:`indexer.parsing.kind`).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 from unidecode import unidecode
@@ -22,7 +23,7 @@ from indexer.parsing.document import Block, Document
 from indexer.parsing.kind import NOT_AN_OFFER, is_offer
 from indexer.parsing.labels import clean_heading, field_of_key, field_of_label, fold, split_label
 from indexer.parsing.places import PROVINCES, find_commune, normalise_employer, province_name, province_of
-from indexer.parsing.references import split_reference
+from indexer.parsing.references import find_reference, split_reference
 from indexer.parsing.values import (
     category_letter, contract_kind, coordinate, email_in, phone_in, rome_code, url_in,
 )
@@ -259,7 +260,9 @@ def _build(fields: dict[str, str], title: str, employer_line: str | None, direct
     if not is_offer(doc, reference, fields, [name for name, _ in sections], body_blocks):
         raise OfferFileError(source, NOT_AN_OFFER)
     if not reference:
-        warnings.append("référence introuvable")
+        # A job site names its offer files after their reference ("…__3134-26-0677_SR.md").
+        reference = find_reference(os.path.basename(source))
+        warnings.append("référence lue dans le nom du fichier" if reference else "référence introuvable")
     if not title:
         warnings.append("titre introuvable")
 

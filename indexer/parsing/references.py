@@ -15,7 +15,7 @@ import re
 from indexer.parsing.dates import find_french_date, parse_french_date
 
 # "3134-26-0677", a separator or none, "SR" (any case): the suffix names the recruiting service.
-_SERVICE_REFERENCE = re.compile(r"(\d{3,5}-\d{2}-\d{3,5})\s*(?:[/_\- ]\s*)?(SR)\b", re.I)
+_SERVICE_REFERENCE = re.compile(r"(?<!\d)(\d{3,5}-\d{2}-\d{3,5})\s*(?:[/_\- ]\s*)?(SR)(?![a-z])", re.I)
 _PREFIX = re.compile(r"^(?:r[ée]f(?:[ée]rence)?\.?\s*:?\s*)?(?:n[°o]\.?\s*)?", re.I)
 _SUFFIX_DATE = re.compile(r"[\s_,;]+du[\s_]+(.+)$", re.I)
 _ANY_REFERENCE = re.compile(r"(\S+?)[,;.]?")

@@ -77,3 +77,10 @@ def test_autolinks_and_reference_links_stay_in_the_text() -> None:
         "Candidatures à drh@province-sud.nc ou sur https://emploi.example.nc.",
         "Poste basé à Koné.",
     ]
+
+
+def test_a_reference_the_file_does_not_state_is_read_in_its_name() -> None:
+    text = _md('title: Agent\ndate_cloture: "2026-07-10"')
+    offer = parse_text(text, source="corpus/content__dsi__3134-26-1047_SR.md")
+    assert (offer.reference, offer.warnings) == ("3134-26-1047/SR", ("référence lue dans le nom du fichier",))
+    assert parse_text(text, source="corpus/agent.md").reference is None

@@ -37,3 +37,19 @@ D = dt.date
 )
 def test_split_reference(raw: str, expected: tuple[str | None, dt.date | None]) -> None:
     assert split_reference(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("content__dsi__3134-26-1047_SR.md", "3134-26-1047/SR"),
+        ("data__3134-26-0677_SR_du_8_mai_2026.md", "3134-26-0677/SR"),
+        ("Offre 3134-26-0677 SR (republiée)", "3134-26-0677/SR"),
+        ("content__mot-drh__2026-06-25-mot.md", None),
+        ("3134-26-0677-SRX", None),
+    ],
+)
+def test_find_reference(text: str, expected: str | None) -> None:
+    from indexer.parsing.references import find_reference
+
+    assert find_reference(text) == expected
