@@ -22,10 +22,11 @@ _PIECE = rf"{_WORD}(?:[{_APOSTROPHES}]{_WORD})*"
 # Inclusive-writing endings glued to a word: "assistant(e)", "chargé (e)", "chef(fe)",
 # "technicien(ne)", "conducteur(trice)", "vendeur(se)", "retenu(e)s", "éducateur·rice·s",
 # "salarié.e.s", "usager/e", "ingénieur-e". They are consumed so they do not become
-# tokens. After a dot, slash or hyphen only a lower-case ending counts ("Koné.Le", "SR").
+# tokens. After a space, dot, slash or hyphen only a lower-case ending counts ("Koné.Le",
+# "/SR", "bac (ES)").
 _ENDS = r"(?:(?:e|ne|le|fe|se|ve|ère|ere|rice|trice|euse|esse|x)s?|s)"
 _MARKED_END = rf"[{_HYPHENS}·•‧./](?-i:{_ENDS})(?![^\W_])"
-_INCLUSIVE = rf"(?:\s?\({_ENDS}\)s?|(?:{_MARKED_END})+)"
+_INCLUSIVE = rf"(?:\({_ENDS}\)s?|\s\((?-i:{_ENDS})\)s?|(?:{_MARKED_END})+)"
 # A hyphen or slash joins two pieces of one word, unless what follows is an inclusive ending.
 _JOIN = rf"[{_HYPHENS}/](?!(?-i:{_ENDS})(?![^\W_]))"
 _CHUNK = re.compile(rf"({_PIECE}(?:{_JOIN}{_PIECE})*){_INCLUSIVE}?", re.IGNORECASE)

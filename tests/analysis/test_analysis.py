@@ -112,6 +112,7 @@ NOT_INCLUSIVE = [
     ("3134-25-0977/SR", ["3134-25-0977/sr", "3134", "25", "0977", "sr"]),
     ("Poste à Koné.Le lundi", ["post", "kone", "lundi"]),
     ("usagers/clients", ["usag", "client"]),
+    ("Bac (ES)", ["bac", "es"]),
 ]
 
 
