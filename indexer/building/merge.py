@@ -4,7 +4,8 @@ The files are given best first (the order deduplication ranks them in). The best
 values stand, except where it says nothing (another file's value fills the gap), where its
 title is a placeholder ("Poste sans titre": any real title beats it), and where one of its
 dates disagrees by years with the dates other sources agree on (theirs wins, and the build
-report says so). Files of one reference published on different dates keep the first as the
+report says so; with two sources that disagree, the one years away from the offer's other
+dates loses). Files of one reference published on different dates keep the first as the
 deposit date and the last as the republication date.
 """
 
@@ -43,22 +44,35 @@ def _agreed(dates: list[tuple[dt.date, str]]) -> dt.date:
     return max(dates, key=lambda pair: (support(pair[0]), -dates.index(pair)))[0]
 
 
-def _date(offers: list[Offer], name: str, reference: str, warnings: list[str]) -> list[dt.date]:
+def _date(offers: list[Offer], name: str, reference: str, warnings: list[str],
+          anchors: list[dt.date]) -> list[dt.date]:
     """The dates of field ``name`` that agree with the sources, best source first; each
-    outlier is warned about."""
+    outlier is warned about. Where no two sources agree, the dates of the offer's other
+    field (``anchors``: deposit dates for a deadline) say which one is years off."""
     stated = [(getattr(o, name), o.source) for o in offers if getattr(o, name) is not None]
     if not stated:
         return []
     agreed = _agreed(stated)
-    if sum(abs((agreed - day).days) <= AGREE_DAYS for day, _ in stated) < 2:
-        return [day for day, _ in stated]  # no two sources agree: none of them is the outlier
+    if sum(abs((agreed - day).days) <= AGREE_DAYS for day, _ in stated) >= 2:
+        def plausible(day: dt.date) -> bool:
+            return abs((day - agreed).days) < DISAGREE_DAYS
+        said = agreed.isoformat()
+    else:
+        near = [day for day, _ in stated if any(abs((day - a).days) < DISAGREE_DAYS for a in anchors)]
+        if not near or len(near) == len(stated):
+            return [day for day, _ in stated]  # nothing says which one is off
+        agreed = near[0]
+
+        def plausible(day: dt.date) -> bool:
+            return day in near
+        said = ", ".join(dict.fromkeys(d.isoformat() for d in near))
     kept = []
     for day, source in stated:
-        if abs((day - agreed).days) >= DISAGREE_DAYS:
-            warnings.append(f"{source}: {_DATE_NAMES[name]} du {day.isoformat()} écartée pour la référence "
-                            f"{reference} : les autres sources disent {agreed.isoformat()}")
-        else:
+        if plausible(day):
             kept.append(day)
+        else:
+            warnings.append(f"{source}: {_DATE_NAMES[name]} du {day.isoformat()} écartée pour la référence "
+                            f"{reference} : les autres sources disent {said}")
     return kept
 
 
@@ -88,10 +102,12 @@ def merge_offers(offers: list[Offer]) -> tuple[Offer, list[str]]:
             changes["title"] = title
             text = best.text.removeprefix(best.title).lstrip("\n") if best.title else best.text
             changes["text"] = f"{title}\n{text}" if text else title
-    deadlines = _date(offers, "deadline", reference, warnings)
+    stated_posted = [o.posted for o in offers if o.posted is not None]
+    stated_deadlines = [o.deadline for o in offers if o.deadline is not None]
+    deadlines = _date(offers, "deadline", reference, warnings, stated_posted)
     if deadlines:
         changes["deadline"] = deadlines[0]
-    posted = sorted(_date(offers, "posted", reference, warnings))
+    posted = sorted(_date(offers, "posted", reference, warnings, stated_deadlines))
     if posted:
         # Publications of one reference on several dates: the first is the deposit, the
         # last a republication.

@@ -43,6 +43,11 @@ def test_is_placeholder_title(title: str, placeholder: bool) -> None:
           offer("c", deadline=D(2026, 5, 29))], dict(deadline=D(2026, 6, 12))),
         # two sources that disagree: neither is the outlier, the best file's stands
         ([offer("a", deadline=D(2029, 5, 29)), offer("b", deadline=D(2026, 5, 29))], dict(deadline=D(2029, 5, 29))),
+        # ... unless the deposit dates say which one is years off
+        ([offer("a", deadline=D(2029, 5, 29), posted=D(2026, 5, 8)), offer("b", deadline=D(2026, 5, 29))],
+         dict(deadline=D(2026, 5, 29), posted=D(2026, 5, 8))),
+        ([offer("a", posted=D(2021, 5, 8), deadline=D(2026, 5, 29)), offer("b", posted=D(2026, 5, 8))],
+         dict(posted=D(2026, 5, 8), deadline=D(2026, 5, 29))),
         ([offer("a", posted=D(2021, 5, 8)), offer("b", posted=D(2026, 5, 8)), offer("c", posted=D(2026, 5, 8))],
          dict(posted=D(2026, 5, 8), republished=None)),
         # one reference published on several dates: the first is the deposit, the last a republication
