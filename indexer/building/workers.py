@@ -3,10 +3,10 @@
 A full build forks one worker per core (up to MAX_WORKERS). Each worker parses its share
 of the files and feeds them straight to its own segment writer (analysis, postings), then
 writes its segment; the main process only keeps what deduplication and the manifest need
-(source, digest, id, rank, size and mtime), reads the duplicates again to merge them,
+(source, digest, id, rank, size and mtime), reads the few duplicates again to merge them,
 marks the losing duplicates as deleted, writes the merged offers that differ from every
-file in a segment of its own and the table of contents that makes the segments one index. No offer crosses a
-process boundary and no process holds the whole corpus.
+file in a segment of its own, and writes the table of contents that makes the segments one
+index. No offer crosses a process boundary and no process holds the whole corpus.
 """
 
 from __future__ import annotations
