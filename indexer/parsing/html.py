@@ -155,10 +155,17 @@ def _unclosed_dropped(markup: str) -> str:
     return "".join(parts) + markup[last:]
 
 
+# Whether a fragment holds anything _strip_chrome removes (most Markdown renders hold none:
+# three searches of the tree are then saved).
+_CHROME_MARK = re.compile(r"<(?:!--|(?:%s)\b)" % "|".join(_DROP + _CHROME), re.I)
+
+
 def html_blocks(markup: str) -> list[Block]:
     """Blocks of an HTML fragment: "<h2>Missions</h2><p>Accueillir</p>" → [heading("Missions"), line("Accueillir")]."""
-    soup = BeautifulSoup(_unclosed_dropped(markup), "html.parser")
-    _strip_chrome(soup)
+    markup = _unclosed_dropped(markup)
+    soup = BeautifulSoup(markup, "html.parser")
+    if _CHROME_MARK.search(markup):
+        _strip_chrome(soup)
     collector = _Collector()
     collector.walk(soup)
     collector.flush()
