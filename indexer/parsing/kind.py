@@ -22,7 +22,8 @@ _PAGE_BLOCKS = 3
 
 def is_offer(doc: Document, reference: str | None, fields: dict[str, str], section_names: list[str],
              body_blocks: int) -> bool:
-    """Whether a document reads as an offer: a reference, a JobPosting, an offer field or an offer section.
+    """Whether a document reads as an offer: a reference, a JobPosting, an offer field, or
+    (without front matter) an offer section.
 
     Without any of them, a page with front matter or with a few paragraphs of prose is a
     site page (news, home, index), not an offer: "---\\ntitle: Le mot de la DRH\\n---\\n..." → False.
@@ -31,6 +32,10 @@ def is_offer(doc: Document, reference: str | None, fields: dict[str, str], secti
         return True
     if any(fields.get(name) for name in _OFFER_FIELDS):
         return True
+    if doc.meta:
+        # A page whose front matter states nothing of an offer is a site page, even with a
+        # heading an offer could have ("Nos missions" on a home page).
+        return False
     if any(_OFFER_SECTIONS.search(fold(name)) for name in section_names):
         return True
-    return not doc.meta and body_blocks < _PAGE_BLOCKS
+    return body_blocks < _PAGE_BLOCKS

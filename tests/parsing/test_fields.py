@@ -36,13 +36,13 @@ def _md(front: str, body: str = "## Missions\n\n- accueillir\n") -> str:
         (_md('title: Agent\nhiringOrganization: "OPT"\nvalidThrough: "2026-07-10"\ndatePosted: "2026-06-19"'),
          {"employer": "OPT", "deadline": D(2026, 7, 10), "posted": D(2026, 6, 19)}),
         # front matter wins over the body's labelled lines
-        (_md('title: Agent\nville: "Koné"', "Lieu de travail : Nouméa\n\n## Missions\n"), {"location": "Koné"}),
+        (_md('title: Agent\nref: 26-1\nville: "Koné"', "Lieu de travail : Nouméa\n\n## Missions\n"), {"location": "Koné"}),
         # keys for how to apply and what the offer is
         (_md('title: Agent\ncode_rome: "m1607"\nlibelle_rome: "Secrétariat"\nlatitude: -21.05\nlongitude: 164.86'
              '\nurl_pdf: "https://example.nc/a.pdf"\njob_url: "https://example.nc/a/"'),
          {"rome_code": "M1607", "rome_label": "Secrétariat", "latitude": -21.05, "longitude": 164.86,
           "pdf_url": "https://example.nc/a.pdf", "url": "https://example.nc/a/"}),
-        (_md('title: Agent\njob_url: ""\nurl_pdf: "voir le site"'), {"url": None, "pdf_url": None}),
+        (_md('title: Agent\nref: 26-1\njob_url: ""\nurl_pdf: "voir le site"'), {"url": None, "pdf_url": None}),
         ("Agent\nRéférence : 26-1\nType de contrat : Contractuel (CDD)\nCatégorie : B\n",
          {"contract": "contractuel", "category": "B"}),
         # contacts: stated, else found in the text
@@ -58,7 +58,7 @@ def _md(front: str, body: str = "## Missions\n\n- accueillir\n") -> str:
         (_md('title: Agent\nnumero: "3134-26-0677/SR du 8 mai 2026"'),
          {"reference": "3134-26-0677/SR", "posted": D(2026, 5, 8)}),
         # emoji headings name their section without the emoji
-        (_md("title: Agent", "## 🎯 Missions et activités\n\n- accueillir\n"),
+        (_md("title: Agent\nref: 26-1", "## 🎯 Missions et activités\n\n- accueillir\n"),
          {"sections": (("Missions et activités", "- accueillir"),)}),
     ],
 )

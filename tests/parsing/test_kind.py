@@ -12,7 +12,8 @@ NEWS = (
     "Cette semaine, nous recrutons un [technicien](/metiers/3134-26-0939_SR/).\n\n"
     "Rejoignez une équipe engagée !\n"
 )
-HOME = "---\ntitle: \"Bourse de l'emploi\"\n---\n\n{{< hero >}}\n\n## Nos métiers\n\nDécouvrez nos familles de métiers.\n"
+HOME = ("---\ntitle: \"Bourse de l'emploi\"\n---\n\n{{< hero >}}\n\n## Nos métiers\n\nDécouvrez nos familles de métiers.\n"
+        "\n## Nos missions\n\nServir la Nouvelle-Calédonie.\n")
 INDEX_PAGE = "---\ntitle: \"Informatique et technologies\"\n---\n"
 PROSE = "# Vie de l'office\n\nLe nouveau siège ouvre.\n\nLes agences déménagent.\n\nMerci à tous.\n"
 
@@ -31,7 +32,8 @@ def test_site_pages_are_refused(text: str) -> None:
         (NEWS.replace("date: 2026-07-01", "date_cloture: 2026-07-10"), "markdown"),  # a deadline
         (NEWS.replace("date: 2026-07-01", "type: JobPosting"), "markdown"),  # says it is a posting
         (NEWS.replace("date: 2026-07-01", "Organisation: OPT"), "markdown"),  # an employer
-        (NEWS + "\n## 🎯 Missions\n\n- accueillir\n", "markdown"),  # an offer's section
+        ("# Agent d'accueil\n\nLe service recrute.\n\nIl accueille.\n\n## 🎯 Missions\n\n- accueillir\n",
+         "markdown"),  # an offer's section, in a file without front matter
         (PROSE + "\nCorps : Technicien\n", "markdown"),
         ("Titre seul\n", "text"),  # a stub: indexed, with warnings
         ("<html><body><p>Publié hier</p><h2>Agent d'accueil</h2><p>Texte</p></body></html>", "html"),
