@@ -37,7 +37,7 @@ _DISPLAY = {
     "reference": "Référence", "employer": "Employeur", "corps": "Corps", "direction": "Direction",
     "location": "Lieu de travail", "residence": "Durée de résidence exigée", "posted": "Date de dépôt de l’offre",
     "deadline": "Date limite de candidature", "start": "Poste à pourvoir", "respnc": "Emploi RESPNC",
-    "contract": "Type de contrat",
+    "contract": "Type de contrat", "email": "Courriel de candidature", "phone": "Téléphone",
 }
 
 # A later notice that names the NEW closing date ("reportée au 12/09", "nouvelle date le

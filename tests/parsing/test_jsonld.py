@@ -41,6 +41,8 @@ def test_posting_fields(typed: bool) -> None:
         "url": "https://example.nc/offres/3134-26-0939_SR/", "rome_code": "I1304",
         "rome_label": "Support informatique", "latitude": -22.27, "longitude": 166.44, "commune": "Nouméa",
     }
+    # how to apply is searchable, as every field the body does not state
+    assert "Courriel de candidature : DRH@example.nc\nTéléphone : +687 26 74 82" in offer.text
 
 
 @pytest.mark.parametrize(
