@@ -40,6 +40,10 @@ _DISPLAY = {
     "contract": "Type de contrat", "email": "Courriel de candidature", "phone": "Téléphone",
 }
 
+# Fields whose labelled line also stays in its section: how to apply is read where the
+# offer says it, not only in the header.
+_SECTION_FIELDS = frozenset({"email", "phone"})
+
 # A later notice that names the NEW closing date ("reportée au 12/09", "nouvelle date le
 # ..."); "initialement prévue le 18/07" names the old one and is ignored.
 _NEW_DATE = re.compile(
@@ -178,10 +182,11 @@ def extract_offer(doc: Document, source: str = "") -> Offer:
             value = _clean(values[i])
             if field == "direction" and value:
                 directions.append(value)
-            if field not in taken and value:
+            first = field not in taken and bool(value)
+            if first:
                 fields[field] = value
                 taken.add(field)
-            elif sections and field != "modification":
+            if sections and field != "modification" and (not first or field in _SECTION_FIELDS):
                 sections[-1][1].append(f"{label} : {value}")  # a repeated label is just text
             if field in ("deadline", "modification"):
                 notes.append(f"{label} {value}")
@@ -326,7 +331,7 @@ def _build(fields: dict[str, str], title: str, employer_line: str | None, direct
         deadline=deadline,
         start=start,
         respnc=fields.get("respnc"),
-        contact_email=email_in(fields.get("email")) or email_in(text),
+        contact_email=email_in(fields.get("email"), every=True) or email_in(text),
         contact_phone=phone_in(fields.get("phone"), labelled=True) or phone_in(text),
         url=url_in(fields.get("url")),
         pdf_url=url_in(fields.get("pdf_url")),

@@ -16,19 +16,24 @@ _URL = re.compile(r"https?://\S+")
 _CATEGORY = re.compile(r"(?:categorie\s+)?([abcd])")
 
 
-def email_in(text: str | None) -> str | None:
-    """The first e-mail address in a text: "Par email : DRH-candidature@opt.nc" → "DRH-candidature@opt.nc"."""
-    found = _EMAIL.search(text or "")
-    return found.group(0).rstrip(".") if found else None
+def email_in(text: str | None, *, every: bool = False) -> str | None:
+    """The first e-mail address in a text, or ``every`` one: "Par email : DRH-candidature@opt.nc" → "DRH-candidature@opt.nc"."""
+    found = list(dict.fromkeys(m.group(0).rstrip(".") for m in _EMAIL.finditer(text or "")))
+    if not found:
+        return None
+    return ", ".join(found) if every else found[0]
 
 
 def phone_in(text: str | None, *, labelled: bool = False) -> str | None:
-    """The first telephone number of a labelled value, or of a line that says it is one: "Tél : 26.79.38" → "26.79.38"."""
+    """The telephone a labelled value states, as written ("27.11.22 ou 77.88.99"), or the
+    numbers of the first line that says it gives one: "Contact : M. X - Tél : 26.79.38" → "26.79.38"."""
     for line in (text or "").split("\n"):
         if labelled or _PHONE_CONTEXT.search(fold(line)):
-            found = _PHONE.search(line)
+            found = [m.group(0).strip() for m in _PHONE.finditer(line)]
+            if found and labelled:
+                return " ".join(line.split()).strip(" .;,")
             if found:
-                return found.group(0).strip()
+                return " ou ".join(found)
     return None
 
 

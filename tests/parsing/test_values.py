@@ -20,13 +20,20 @@ def test_email_in(text: str, email: str | None) -> None:
     assert values.email_in(text) == email
 
 
+def test_every_email_in() -> None:
+    assert values.email_in("a@x.nc ou b@x.nc, a@x.nc", every=True) == "a@x.nc, b@x.nc"
+
+
 @pytest.mark.parametrize(
     ("text", "labelled", "phone"),
     [
         ("Tél : 26.79.38", False, "26.79.38"),
         ("Contact : le chef de projet - Tél : 26 82 65", False, "26 82 65"),
         ("Par téléphone : +687 267770", False, "+687 267770"),
+        ("Tél : 26.79.38 ou 77.88.99", False, "26.79.38 ou 77.88.99"),
         ("+687 20 64 60", True, "+687 20 64 60"),
+        # a labelled value is kept as written
+        ("27.11.22 ou 77.88.99 (standard)", True, "27.11.22 ou 77.88.99 (standard)"),
         ("267680", True, "267680"),
         # numbers that are not telephones: a date, a count, no telephone word
         ("Date limite : 29/05/2026", False, None),

@@ -313,7 +313,7 @@ def test_local_filters_on_the_page(client):
     page = soup(client.get("/"))
     legends = [words(f.legend) for f in page.select("fieldset.facet")]
     assert legends == ["Statut", "Date de dépôt", "Employeur", "Province", "Secteur", "Commune",
-                       "Emploi RESPNC (famille de métiers)", "Corps",
+                       "Famille de métiers (ROME)", "Emploi RESPNC (famille de métiers)", "Corps",
                        "Durée de résidence exigée", "Direction"]
     zone = [(words(s)) for s in page.select("fieldset[data-facet=zone] .facet-value")]
     assert zone == ["Grand Nouméa", "Brousse", "Îles"]
