@@ -113,3 +113,14 @@ def test_every_new_field_reaches_the_json_api_and_the_cli(tmp_path: Path) -> Non
     assert data["posted"] == "2026-04-24"
     shown = _offres("show", "--index", str(tmp_path / "index"), "--json", "3134-26-0677/SR")
     assert {name: json.loads(shown.stdout)[name] for name in NEW_FIELDS} == {name: data[name] for name in NEW_FIELDS}
+
+
+def test_what_the_offer_page_tests_state_is_read(tmp_path: Path) -> None:
+    """The offer page's own OPT-shaped fixtures (tests/web_helpers.py) list what their files
+    state; parsing reads every one of those values."""
+    from web_helpers import OPT_JSONLD_SLUG, OPT_MARKDOWN_SLUG, OPT_STATED, write_opt_corpus
+
+    folder = write_opt_corpus(tmp_path / "opt")
+    offers = {slug: parse_offer(next(folder.glob(f"*{slug}*"))) for slug in (OPT_MARKDOWN_SLUG, OPT_JSONLD_SLUG)}
+    for slug, stated in OPT_STATED.items():
+        assert {name: getattr(offers[slug], name) for name in stated} == stated
