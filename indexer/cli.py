@@ -18,6 +18,7 @@ import sys
 from typing import Sequence
 
 from indexer import BuildReport, OffresError, build_index, open_index, rollback
+from indexer.parsing import DEFAULT_MAX_BYTES
 
 EXIT_OK, EXIT_WARNINGS, EXIT_FAILED = 0, 1, 2
 
@@ -223,7 +224,7 @@ def make_parser() -> argparse.ArgumentParser:
                              help="dossier des offres (défaut : $OFFRES_CORPUS, sinon corpus/)")
     p.options.add_argument("--incremental", action="store_true",
                            help="ne relire que les fichiers ajoutés, modifiés ou retirés")
-    p.options.add_argument("--max-bytes", type=int, default=2_000_000, metavar="N",
+    p.options.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
                            help="taille maximale d’un fichier en octets (défaut : 2000000)")
     p.options.add_argument("--json", action="store_true", help="rapport en JSON")
     p.set_defaults(func=cmd_build)

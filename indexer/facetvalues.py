@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.analysis import fold
+from indexer.analysis import fold_key
 
 ZONE_GRAND_NOUMEA, ZONE_BROUSSE, ZONE_ILES = "Grand Nouméa", "Brousse", "Îles"
 ZONES = (ZONE_GRAND_NOUMEA, ZONE_BROUSSE, ZONE_ILES)
@@ -52,21 +52,17 @@ _CORPS_DETAILS = re.compile(r"\s+[-–—]\s+|\s*[,;(:/]\s*|\s+(?:spécialité|s
 CORPS_MAX_CHARS = 40
 
 
-def _key(text: str) -> str:
-    return " ".join(fold(w) for w in re.sub(r"[^\w]+", " ", text).split())
-
-
 def zone_of(commune: str | None, location: str | None, province: str | None) -> str | None:
     """'Grand Nouméa', 'Brousse' or 'Îles' from the commune (or a stated 'Grand Nouméa')."""
     if commune:
-        key = _key(commune)
+        key = fold_key(commune)
         if key in _GRAND_NOUMEA:
             return ZONE_GRAND_NOUMEA
         return ZONE_ILES if key in _ILES else ZONE_BROUSSE
-    place = _key(location or "")
+    place = fold_key(location or "")
     if "grand noumea" in place:
         return ZONE_GRAND_NOUMEA
-    if province and "iles" in _key(province):
+    if province and "iles" in fold_key(province):
         return ZONE_ILES
     return None
 
@@ -75,7 +71,7 @@ def residence_label(residence: str | None) -> str | None:
     """'au moins égale à 5 ans' -> 'au moins 5 ans'; 'aucune' -> 'aucune'; unknown -> None."""
     if not residence:
         return None
-    folded = _key(residence)
+    folded = fold_key(residence)
     years = _YEARS.search(folded)
     if years:
         n = int(years.group(1))
@@ -97,7 +93,7 @@ def rome_family(code: str | None) -> str | None:
 
 def contract_of(contract: str | None) -> str | None:
     """'Titulaire' -> 'titulaire'; anything but the two kinds -> None."""
-    value = _key(contract or "")
+    value = fold_key(contract or "")
     return value if value in CONTRACTS else None
 
 

@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from indexer import IndexNotFoundError, QueryError
 from searchweb.config import DEFAULT_CONFIG, ConfigError, load_config
 from searchweb.errors import error_response
+from searchweb.headers import SECURITY_HEADERS
 from searchweb.hosts import REFUSED_HOST, HostMiddleware, HostPolicy
 from searchweb.index import IndexHolder, get_index, today, warm_up
 from searchweb.logs import configure_logging, install_access_log
@@ -26,15 +27,6 @@ from searchweb.serving import ServeSettings, create_server
 from searchweb.state import BadParameter
 from searchweb.static import install_versioned_static
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
-}
 
 class SafeJSONProvider(DefaultJSONProvider):
     """JSON whose strings never contain a raw '<', '>' or '&' (still the same JSON values),
@@ -135,5 +127,5 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-__all__ = ["DEFAULT_CONFIG", "ConfigError", "ServeSettings", "configure_logging", "create_app",
+__all__ = ["DEFAULT_CONFIG", "SECURITY_HEADERS", "ConfigError", "ServeSettings", "configure_logging", "create_app",
            "create_server", "error_response", "get_index", "today", "warm_up"]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from indexer.clock import is_closed
+
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
@@ -64,9 +66,9 @@ def deadline_status(deadline: dt.date | str | None, today: dt.date) -> DeadlineS
     day = as_date(deadline)
     if day is None:
         return DeadlineStatus("ouverte", "open")
-    left = (day - today).days
-    if left < 0:
+    if is_closed(day.toordinal(), today.toordinal()):
         return DeadlineStatus(f"clôturée le {short_date(day)}", "closed")
+    left = (day - today).days
     if left == 0:
         return DeadlineStatus("clôture aujourd’hui", "soon")
     if left == 1:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from indexer.analysis import fold
+from indexer.analysis import fold_key
 from indexer.offer import Offer
 from searchweb import frdates
 
@@ -68,18 +68,18 @@ def place_of(location: str | None, commune: str | None, province: str | None) ->
     place = location or commune
     if not place:
         return province
-    folded = _folded(place)
-    if commune and _folded(commune) not in folded:
+    folded = fold_key(place)
+    if commune and fold_key(commune) not in folded:
         place = f"{place}, {commune}"
-        folded = _folded(place)
-    if province and _folded(province) not in folded:
+        folded = fold_key(place)
+    if province and fold_key(province) not in folded:
         place = f"{place} ({province})"
     return place
 
 
 def is_apply_heading(heading: str) -> bool:
     """'📬 Contact & Modalités de candidature' -> True; 'Missions' -> False."""
-    folded = _folded(heading)
+    folded = fold_key(heading)
     return any(words in folded for words in APPLY_HEADINGS)
 
 
@@ -198,7 +198,7 @@ def other_facts(offer: Offer) -> list[tuple[str, str]]:
 
 def _province(offer: Offer) -> str | None:
     """The province, unless it is the employer just above (Province Sud hiring in Nouméa)."""
-    if offer.province and offer.employer and _folded(offer.province) == _folded(offer.employer):
+    if offer.province and offer.employer and fold_key(offer.province) == fold_key(offer.employer):
         return None
     return offer.province
 
@@ -211,7 +211,3 @@ def _french_day(match: re.Match) -> str:
         return frdates.long_date(dt.date(year, month, day))
     except ValueError:
         return match.group(0)
-
-
-def _folded(text: str) -> str:
-    return " ".join(fold(w) for w in re.sub(r"[^\w]+", " ", text).split())

@@ -15,7 +15,8 @@ from markupsafe import Markup, escape
 
 from indexer import Index, Offer, QueryError, SearchPage
 from indexer.analysis import fold_words
-from searchweb import SECURITY_HEADERS, offerpage
+from searchweb import offerpage
+from searchweb.headers import SECURITY_HEADERS
 from searchweb.index import get_index, today
 from searchweb.feed import NOUMEA, atom_feed
 from searchweb.schemaorg import job_posting, script_json

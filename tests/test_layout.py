@@ -1,11 +1,12 @@
 """The layout's rules that import-linter cannot state: module size, one job said in a
-docstring, and Whoosh's private API only behind its wall."""
+docstring, no import cycle, and Whoosh's private API only behind its wall."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
+import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +39,17 @@ def test_index_facade_stays_small():
     tree = ast.parse((ROOT / "indexer" / "searching" / "index.py").read_text(encoding="utf-8"))
     [index] = [node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "Index"]
     assert index.end_lineno - index.lineno + 1 < 250
+
+
+def test_no_import_cycle():
+    graph = grimp.build_graph(*PACKAGES)
+    cycles = []
+    for importer in sorted(graph.modules):
+        for imported in graph.find_modules_directly_imported_by(importer):
+            chain = graph.find_shortest_chain(importer=imported, imported=importer)
+            if chain:
+                cycles.append(" -> ".join((importer, *chain)))
+    assert cycles == []
 
 
 def _whoosh_uses(path: Path) -> list[str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from whoosh.analysis import Analyzer
 
 from indexer.analysis.filters import STOP_WORDS, FoldFilter, FrenchStopFilter, LightStemFilter
-from indexer.analysis.folding import fold, fold_words, synonym_key
+from indexer.analysis.folding import fold, fold_key, fold_words, synonym_key
 from indexer.analysis.stemmer import stem
 from indexer.analysis.synonyms import SynonymFilter, base_analyzer, synonym_table
 from indexer.analysis.tokenizer import FrenchTokenizer
@@ -29,6 +29,7 @@ __all__ = [
     "SynonymFilter",
     "analyze",
     "fold",
+    "fold_key",
     "fold_words",
     "french_analyzer",
     "stem",

@@ -1,8 +1,14 @@
 """Folding: the one place where case, accents and ligatures are taken out of words.
 
-    >>> fold("Œuvre")
+Four contracts, one per use:
+
+    >>> fold("Œuvre")                           # one token, for the analyzer
     'oeuvre'
-    >>> synonym_key("Aide sociale à l’Enfance")
+    >>> fold_words("Nouméa Province-Sud")       # each word, punctuation kept
+    'noumea province-sud'
+    >>> fold_key("Corps ou Cadre d’emploi /Domaine :")   # words of letters and digits
+    'corps ou cadre d emploi domaine'
+    >>> synonym_key("Aide sociale à l’Enfance")  # words, end punctuation stripped
     "aide sociale a l'enfance"
 """
 
@@ -43,3 +49,20 @@ def fold_words(text: str) -> str:
     """Each word folded, punctuation kept: 'Nouméa Province-Sud' -> 'noumea province-sud'
     (for matching typed text against displayed labels)."""
     return " ".join(fold(word) for word in text.replace("’", "'").split())
+
+
+# Latin letters and typographic marks folded by one C-level str.translate; unidecode (pure
+# Python, per character) only sees what is left, which in French text is almost nothing.
+_FAST_FOLD = {cp: unidecode(chr(cp)) for cp in (*range(0xA0, 0x250), *range(0x2000, 0x2070))}
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=65536)
+def fold_key(text: str) -> str:
+    """Lower-case ASCII words of letters and digits, for comparing labels and names:
+    "Lieu d’affectation :" -> "lieu d affectation"."""
+    if not text.isascii():
+        text = text.translate(_FAST_FOLD)
+        if not text.isascii():
+            text = unidecode(text)
+    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())

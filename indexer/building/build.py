@@ -11,12 +11,13 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.query import Term
 
-from indexer.building.corpus import DEFAULT_MAX_BYTES, Skipped, iter_corpus, os_reason, printable
+from indexer.building.corpus import Skipped, iter_corpus, os_reason, printable
 from indexer.building.dedup import Entry
 from indexer.building.incremental import manifest, update
 from indexer.building.report import BuildReport, Progress
 from indexer.building.workers import write_shards
 from indexer.errors import BuildFailedError, OffresError
+from indexer.parsing import DEFAULT_MAX_BYTES
 from indexer.schema import make_schema, stored_offer
 from indexer.store import (MANIFEST, VOCABULARY, fsync_tree, indexer_lock, live_build,
                            new_build_folder, open_unmapped, read_manifest, switch_in, write_json)

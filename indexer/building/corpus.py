@@ -18,8 +18,6 @@ from indexer.errors import CorpusNotFoundError, OfferFileError
 from indexer.offer import Offer
 from indexer.parsing import parse_bytes, read_text
 
-# Larger files are refused: no offer is that long, and a file this size would be pasted data.
-DEFAULT_MAX_BYTES = 2_000_000
 OFFER_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonld"})
 
 # What an OSError means, in French (its strerror is English): HR staff read these reasons.

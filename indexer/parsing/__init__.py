@@ -16,7 +16,8 @@ from typing import Literal
 from indexer.errors import OfferFileError
 from indexer.hygiene import clean_field, clean_text, tidy_fields
 from indexer.offer import Offer
-from indexer.parsing.decode import decode_bytes, decode_file_bytes, normalise_text, read_text
+from indexer.parsing.decode import (DEFAULT_MAX_BYTES, decode_bytes, decode_file_bytes,
+                                    normalise_text, read_text)
 from indexer.parsing.document import Document
 from indexer.parsing.fields import extract_offer
 from indexer.parsing.html import parse_html
@@ -85,7 +86,7 @@ def _tidy(offer: Offer) -> Offer:
     return offer
 
 
-def parse_offer(path: str | os.PathLike[str], *, max_bytes: int = 2_000_000) -> Offer:
+def parse_offer(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Offer:
     """The Offer in a file, or OfferFileError with a French reason: parse_offer("corpus/3134-25-1255-SR.txt").employer == "Province Nord"."""
     source = os.fspath(path)
     text, _encoding = read_text(source, max_bytes)
@@ -94,7 +95,7 @@ def parse_offer(path: str | os.PathLike[str], *, max_bytes: int = 2_000_000) -> 
     return parse_text(text, source, fmt)
 
 
-def parse_bytes(data: bytes, source: str, *, max_bytes: int = 2_000_000) -> Offer:
+def parse_bytes(data: bytes, source: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Offer:
     """The Offer in a file's bytes already read, with the same checks as :func:`parse_offer`."""
     text, _encoding = decode_file_bytes(data, source, max_bytes)
     extension = os.path.splitext(source)[1].lower()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from unidecode import unidecode
+from indexer.analysis.folding import fold_words
 
 # Folded (unaccented, lower-case) month names and their usual abbreviations.
 _MONTHS: dict[str, int] = {
@@ -37,11 +37,6 @@ _WHOLE = re.compile(rf"(?:{_WEEKDAYS}\s+)?(?:le\s+)?{_ANY_DATE}")
 _SEARCH = re.compile(rf"(?<![\d/.\-]){_ANY_DATE}(?![\d/\-])")
 
 
-def _fold(s: str) -> str:
-    # unidecode turns "1ᵉʳ" into "1er" and "août" into "aout".
-    return " ".join(unidecode(s).lower().split())
-
-
 def _from_match(m: re.Match[str]) -> dt.date | None:
     if m.group("iy"):
         year, month, day = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
@@ -62,14 +57,14 @@ def _from_match(m: re.Match[str]) -> dt.date | None:
 
 def parse_french_date(s: str) -> dt.date | None:
     """A whole string read as one date, or None: "Vendredi 8 août 2025" → date(2025, 8, 8)."""
-    folded = _fold(s).strip(" .,;")
+    folded = fold_words(s).strip(" .,;")
     m = _WHOLE.fullmatch(folded)
     return _from_match(m) if m else None
 
 
 def find_french_date(text: str) -> dt.date | None:
     """The first valid date inside a longer text: "reportée au 12 septembre 2025." → 2025-09-12."""
-    for m in _SEARCH.finditer(_fold(text)):
+    for m in _SEARCH.finditer(fold_words(text)):
         found = _from_match(m)
         if found is not None:
             return found
@@ -78,4 +73,4 @@ def find_french_date(text: str) -> dt.date | None:
 
 def looks_like_date(s: str) -> bool:
     """Whether a string is shaped like a date even if invalid: "31/02/2024" → True, "Immédiatement" → False."""
-    return _WHOLE.fullmatch(_fold(s).strip(" .,;")) is not None
+    return _WHOLE.fullmatch(fold_words(s).strip(" .,;")) is not None

@@ -8,6 +8,9 @@ import re
 from indexer.errors import OfferFileError
 from indexer.hygiene import clean_text
 
+# Larger files are refused: no offer is that long, and a file this size would be pasted data.
+DEFAULT_MAX_BYTES = 2_000_000
+
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image PNG"),
     (b"\xff\xd8\xff", "image JPEG"),
@@ -142,7 +145,7 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
     return text, encoding
 
 
-def decode_file_bytes(data: bytes, source: str, max_bytes: int = 2_000_000) -> tuple[str, str]:
+def decode_file_bytes(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
     """Like :func:`read_text` for a file whose bytes were already read (the builder reads each
     file once, for its digest and its text)."""
     if len(data) > max_bytes:
@@ -150,7 +153,7 @@ def decode_file_bytes(data: bytes, source: str, max_bytes: int = 2_000_000) -> t
     return decode_bytes(data, source)
 
 
-def read_text(path: str | os.PathLike[str], max_bytes: int = 2_000_000) -> tuple[str, str]:
+def read_text(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
     """A file's text and encoding, or OfferFileError: "offre.txt" → ("Travailleur social\\n...", "utf-8")."""
     source = os.fspath(path)
     try:

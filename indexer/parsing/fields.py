@@ -14,8 +14,7 @@ import datetime as dt
 import os
 import re
 
-from unidecode import unidecode
-
+from indexer.analysis.folding import fold_words
 from indexer.errors import OfferFileError
 from indexer.offer import Offer
 from indexer.parsing.dates import find_french_date, looks_like_date, parse_french_date
@@ -82,7 +81,7 @@ def _is_note(text: str) -> bool:
 
 def _new_deadline(note: str) -> dt.date | None:
     """The new closing date a notice announces: "reportée au 12/09/2025" → 2025-09-12, "initialement prévue le 18/07/2025" → None."""
-    folded = " ".join(unidecode(note).lower().split())
+    folded = fold_words(note)
     m = _NEW_DATE.search(folded)
     return find_french_date(m.group(1)) if m else None
 

@@ -6,29 +6,16 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from unidecode import unidecode
-
-# Latin letters and typographic marks folded by one C-level str.translate; unidecode (pure
-# Python, per character) only sees what is left, which in French text is almost nothing.
-_FAST_FOLD = {cp: unidecode(chr(cp)) for cp in (*range(0xA0, 0x250), *range(0x2000, 0x2070))}
+from indexer.analysis.folding import fold_key
 
 
 _FOOTNOTE = re.compile(r"\(\s*\d+\s*\)|\[\s*\d+\s*\]|[¹²³⁴⁵*]+")
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
-_APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼ`´", "'"))
 
 
 @lru_cache(maxsize=65536)
 def fold(s: str) -> str:
     """Lower-case ASCII words for comparisons: "Corps ou Cadre d’emploi /Domaine :" → "corps ou cadre d emploi domaine"."""
-    s = _FOOTNOTE.sub(" ", s)  # footnote marks: "(1)", "[2]", "*"
-    s = s.translate(_APOSTROPHES)
-    if not s.isascii():
-        s = s.translate(_FAST_FOLD)
-        if not s.isascii():
-            s = unidecode(s)
-    s = _NOT_WORD.sub(" ", s.lower())
-    return " ".join(s.split())
+    return fold_key(_FOOTNOTE.sub(" ", s))  # footnote marks: "(1)", "[2]", "*"
 
 
 # Canonical field → folded labels that name it (full match). "region" is not an Offer

@@ -6,6 +6,8 @@ import re
 
 from unidecode import unidecode
 
+from indexer.analysis.folding import fold_key
+
 PROVINCE_SUD = "Province Sud"
 PROVINCE_NORD = "Province Nord"
 PROVINCE_ILES = "Province des Îles Loyauté"
@@ -33,12 +35,7 @@ COMMUNES: dict[str, str] = {
 }
 
 
-def _key(s: str) -> str:
-    """Folded words for matching: "Le Mont-Dore" → "le mont dore", "KONÉ" → "kone"."""
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", unidecode(s).lower()).split())
-
-
-_COMMUNE_KEYS: dict[str, str] = {_key(name): name for name in COMMUNES}
+_COMMUNE_KEYS: dict[str, str] = {fold_key(name): name for name in COMMUNES}
 _COMMUNE_RE = re.compile(
     r"\b(" + "|".join(re.escape(k) for k in sorted(_COMMUNE_KEYS, key=len, reverse=True)) + r")\b"
 )
@@ -49,7 +46,7 @@ _AGGLOMERATION_RE = re.compile(r"\bgrand noumea\b")
 
 def find_commune(location: str) -> str | None:
     """The commune named in a place, as whole words: "CMS de Houaïlou" → "Houaïlou", "Grand Nouméa" → None."""
-    key = _AGGLOMERATION_RE.sub(" ", _key(location))
+    key = _AGGLOMERATION_RE.sub(" ", fold_key(location))
     m = _COMMUNE_RE.search(key)
     return _COMMUNE_KEYS[m.group(1)] if m else None
 
@@ -58,7 +55,7 @@ def province_of(commune: str | None) -> str | None:
     """The province of a commune, by any spelling: "KONE" → "Province Nord", "Paris" → None."""
     if not commune:
         return None
-    name = _COMMUNE_KEYS.get(_key(commune))
+    name = _COMMUNE_KEYS.get(fold_key(commune))
     return COMMUNES[name] if name else None
 
 
@@ -81,7 +78,7 @@ _ACRONYMS = frozenset(
 
 def province_name(s: str) -> str | None:
     """The canonical province named by the whole string, or None: "PROVINCE-NORD" → "Province Nord"."""
-    key = _key(s)
+    key = fold_key(s)
     for pattern, name in _PROVINCE_RES:
         if pattern.fullmatch(key):
             return name
@@ -112,7 +109,7 @@ def normalise_employer(s: str) -> str:
     province = province_name(text)
     if province:
         return province
-    if _GOUVERNEMENT_RE.fullmatch(_key(text)):
+    if _GOUVERNEMENT_RE.fullmatch(fold_key(text)):
         return _GOUVERNEMENT
     letters = [c for c in text if c.isalpha()]
     # Only shouting or all-lower names are recased; mixed case is the author's choice.

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer import build_index, open_index
-from indexer.building.corpus import DEFAULT_MAX_BYTES
+from indexer.parsing import DEFAULT_MAX_BYTES
 from indexer.schema import make_schema
 from indexer.searching.highlight import HIGHLIGHT_CHARS, MAX_MARKS, analyzed_spans, mark
 
