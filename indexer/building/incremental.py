@@ -19,6 +19,7 @@ from indexer.building.workers import PARALLEL_MIN_FILES
 from indexer.schema import offer_to_document, stored_offer
 from indexer.store import (MANIFEST, MANIFEST_VERSION, VOCABULARY, fsync_tree, open_unmapped,
                            read_vocabulary, write_json)
+from indexer.whoosh_internals.codec import offres_codec
 
 
 def manifest(winners: dict[str, Entry], entries: list[Entry]) -> dict:
@@ -91,7 +92,7 @@ def read_corpus(corpus: Path, report: BuildReport, max_bytes: int,
 def _apply(ix, additions: dict[str, Entry], deletions: Iterable[str] = ()) -> None:
     """One all-or-nothing commit of an incremental build; a failed writer is cancelled so its
     lock is released."""
-    writer = ix.writer()
+    writer = ix.writer(codec=offres_codec())
     try:
         # Old versions go in one query: update_document would open a reader per document.
         replaced = [Term("id", doc_id) for doc_id in [*deletions, *additions]]

@@ -33,8 +33,8 @@ Scores = dict[int, float]
 
 class TermScores:
     """Per index generation, shared between threads, in one LRU budget: each term's
-    ``{docnum: BM25F score}``, each word-in-several-fields and phrase result, term positions
-    (for phrases) and decoded posting blocks (for highlights).
+    ``{docnum: BM25F score}``, each word-in-several-fields and phrase result, and decoded
+    posting blocks (for phrases' positions and highlights).
 
     What it hands out is shared and must not be modified.
     """
@@ -62,10 +62,11 @@ class TermScores:
         return self._cached(key, ("scores", field, text),
                             lambda: self._compute(searcher, key, field, text))
 
-    def positions(self, searcher, key: tuple, field: str, text: str) -> dict[int, frozenset]:
-        """Every live document holding ``field:text``, with the term's positions in it."""
-        return self._cached(key, ("positions", field, text),
-                            lambda: positions(searcher, field, text))
+    def positions(self, searcher, key: tuple, field: str, text: str,
+                  docnums: list[int]) -> dict[int, frozenset]:
+        """The positions of ``field:text`` in each of ``docnums`` (sorted, live) holding it,
+        read from the term's posting blocks that hold them (kept in this cache)."""
+        return positions(searcher, field, text, docnums, self.cache_for(key))
 
     def cache_for(self, key: tuple):
         """For `indexer.whoosh_internals.postings.term_values`: ``(entry, build) -> value`` in this cache, for generation ``key``."""
@@ -202,7 +203,11 @@ class TermScores:
         candidates = _intersect(parts)
         if len(words) == 1 or not candidates:
             return candidates
-        positions = {word: self.positions(searcher, key, field, word) for word in set(words)}
+        # Only the candidates' positions: a rare word in a phrase spares decoding every
+        # posting of the common ones.
+        docnums = sorted(candidates)
+        positions = {word: self.positions(searcher, key, field, word, docnums)
+                     for word in set(words)}
         first = positions[words[0]]
         # Word i at p + i, i.e. p in (word i's positions - i): set operations run in C.
         rest = [(positions[word], (-i).__add__) for i, word in enumerate(words) if i]

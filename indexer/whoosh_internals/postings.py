@@ -25,15 +25,21 @@ def field_b(weighting, field: str) -> float:
     return getattr(weighting, "_field_B", {}).get(field, weighting.B)
 
 
-def positions(searcher, field: str, text: str) -> dict[int, frozenset]:
-    """The positions of ``field:text`` in each live document holding it."""
+def positions(searcher, field: str, text: str, docnums: list[int] | None = None,
+              cache=None) -> dict[int, frozenset]:
+    """The positions of ``field:text`` in each live document holding it, or only in those
+    of ``docnums`` (sorted, live), read from the posting blocks that hold them (``cache``
+    as for `term_values`)."""
     fieldtype = searcher.schema[field]
     btext = fieldtype.to_bytes(text)
     raw: dict[int, bytes] = {}
-    for leaf, offset in searcher.reader().leaf_readers():
-        if (field, btext) in leaf:
-            local, values = live_postings(leaf, field, btext, "values")
-            raw.update(zip([d + offset for d in local], values))
+    if docnums is not None:
+        raw = term_values(searcher.reader(), field, btext, docnums, cache)
+    else:
+        for leaf, offset in searcher.reader().leaf_readers():
+            if (field, btext) in leaf:
+                local, values = live_postings(leaf, field, btext, "values")
+                raw.update(zip([d + offset for d in local], values))
     decode = _position_decoder(fieldtype.format)
     return {d: frozenset(decode(value)) for d, value in raw.items()}
 
