@@ -182,7 +182,7 @@ class TermScores:
             if all(type(sub) in (Q.Term, Q.Phrase) for sub in query.subqueries):
                 # One word or phrase in several fields (or its synonyms): the unit every
                 # query is made of, kept in the cache like a term.
-                return self._cached(key, ("node", query), combine)
+                return self._cached(key, ("node", _node_key(query)), combine)
             return combine()
         return whoosh_scores(searcher, query)
 
@@ -221,6 +221,17 @@ class TermScores:
             else:
                 kept[d] = score
         return kept
+
+
+def _node_key(query: Q.Query) -> tuple:
+    """A cache key for an And/Or of terms and phrases. Not the query itself: Whoosh hashes
+    a compound query as the XOR of its parts' hashes, and a Term's as the XOR of its field's
+    and text's, so one word in title and body hashes like every other word (all the cached
+    nodes would share one hash bucket)."""
+    parts = tuple((type(sub).__name__, sub.fieldname, sub.text if isinstance(sub, Q.Term)
+                   else tuple(sub.words), getattr(sub, "slop", None), sub.boost)
+                  for sub in query.subqueries)
+    return type(query).__name__, parts
 
 
 def whoosh_scores(searcher, query: Q.Query) -> Scores:
