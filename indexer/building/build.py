@@ -17,8 +17,8 @@ from indexer.building.report import BuildReport, Progress
 from indexer.building.workers import write_shards
 from indexer.errors import OffresError
 from indexer.schema import make_schema, stored_offer
-from indexer.store import (MANIFEST, VOCABULARY, fsync_tree, indexer_lock, live_build,
-                           new_build_folder, open_unmapped, read_manifest, switch_in, write_json)
+from indexer.store import (VOCABULARY, fsync_tree, indexer_lock, live_build, new_build_folder,
+                           open_unmapped, read_manifest, switch_in, write_json, write_manifest)
 
 
 def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike = "index", *,
@@ -58,7 +58,7 @@ def _full_build(corpus: Path, root: Path, report: BuildReport, max_bytes: int,
         ix = whoosh_index.create_in(str(build), make_schema())
         entries, winners, report.duplicates, vocabulary = write_shards(
             ix, corpus, paths, report, max_bytes, progress)
-        write_json(build / MANIFEST, manifest(winners, entries))
+        write_manifest(build, manifest(winners, entries))
         write_json(build / VOCABULARY, vocabulary)
         _verify(build, winners)
         fsync_tree(build)

@@ -17,8 +17,8 @@ from indexer.building.report import BuildReport, Progress
 from indexer.building.vocabulary import update_vocabulary
 from indexer.building.workers import PARALLEL_MIN_FILES
 from indexer.schema import offer_to_document, stored_offer
-from indexer.store import (MANIFEST, MANIFEST_VERSION, VOCABULARY, fsync_tree, open_unmapped,
-                           read_vocabulary, write_json)
+from indexer.store import (MANIFEST_VERSION, VOCABULARY, fsync_tree, open_unmapped,
+                           read_vocabulary, update_manifest, write_json)
 from indexer.whoosh_internals.codec import offres_codec
 
 
@@ -140,5 +140,5 @@ def update(corpus: Path, live: Path, previous: dict, report: BuildReport, max_by
         vocab = read_vocabulary(live)
         update_vocabulary(vocab, gone, (e.offer for e in changed.values()))
         write_json(live / VOCABULARY, dict(sorted(vocab.items())))
-    write_json(live / MANIFEST, manifest(winners, entries))
+    update_manifest(live, previous, manifest(winners, entries))
     fsync_tree(live)
