@@ -46,6 +46,7 @@ class TermScores:
         self._terms: OrderedDict[tuple, object] = OrderedDict()
         self._size = 0
         self._lengths: dict[str, list[int]] = {}
+        self._norm_lists: dict[str, list] = {}
         self._docs: list[int] = []
 
     def _generation(self, key: tuple) -> None:
@@ -55,6 +56,7 @@ class TermScores:
             self._terms.clear()
             self._size = 0
             self._lengths = {}
+            self._norm_lists = {}
             self._docs = []
 
     def term(self, searcher, key: tuple, field: str, text: str) -> Scores:
@@ -111,25 +113,39 @@ class TermScores:
                 weights.extend(found)
         if not schema[field].scorable:  # Whoosh's WeightScorer: the weight itself
             return dict(zip(ids, weights))
-        weighting = searcher.weighting
-        B = field_b(weighting, field)
-        K1 = weighting.K1
         idf = searcher.idf(field, text)
-        avgfl = searcher.avg_field_length(field) or 1
-        lengths = self._field_lengths(reader, key, field)
-        # whoosh.scoring.bm25 inlined, its constant parts hoisted: the same float operations.
-        k1_plus = K1 + 1
-        one_minus_b = 1 - B
-        return {d: idf * ((w * k1_plus) / (w + K1 * (one_minus_b + B * lengths[d] / avgfl)))
-                for d, w in zip(ids, weights)}
+        k1_plus = searcher.weighting.K1 + 1
+        norms = self._norms(searcher, key, field)
+        # whoosh.scoring.bm25 inlined, its per-document part precomputed: the same float
+        # operations, in the same order.
+        return {d: idf * ((w * k1_plus) / (w + norms[d])) for d, w in zip(ids, weights)}
 
     def warm(self, searcher, key: tuple, fields) -> None:
-        """Read the field lengths every term of ``fields`` is scored with."""
-        reader = searcher.reader()
-        self._doc_ints(reader, key)
+        """Read the field lengths every term of ``fields`` is scored with, and compute the
+        part of BM25F that depends only on them."""
+        self._doc_ints(searcher.reader(), key)
         for field in fields:
             if searcher.schema[field].scorable:
-                self._field_lengths(reader, key, field)
+                self._norms(searcher, key, field)
+
+    def _norms(self, searcher, key: tuple, field: str) -> list:
+        """doc number -> ``K1 * (1 - B + B * length / average length)``, the length
+        normalisation of BM25F's denominator in ``field`` (None where the length is)."""
+        with self._lock:
+            self._generation(key)
+            norms = self._norm_lists.get(field)
+        if norms is None:
+            weighting = searcher.weighting
+            B, K1 = field_b(weighting, field), weighting.K1
+            avgfl = searcher.avg_field_length(field) or 1
+            one_minus_b = 1 - B
+            lengths = self._field_lengths(searcher.reader(), key, field)
+            table = {n: K1 * (one_minus_b + B * n / avgfl) for n in set(lengths) if n is not None}
+            norms = [table.get(n) for n in lengths]  # at most 256 distinct lengths (a byte)
+            with self._lock:
+                if self._key == key:
+                    self._norm_lists[field] = norms
+        return norms
 
     def _doc_ints(self, reader, key: tuple) -> list[int]:
         with self._lock:
