@@ -548,8 +548,9 @@ def markdown(run: dict) -> str:
         "distinct queries drawn from the offers (below)",
         "- Per size: corpus files and size in the build table, load average in the cold table",
         *[f"- Rows {', '.join(_n(r['n']) for r in run['sizes'] if r.get('command') == command)}: "
-          f"earlier run ({date}, `{command}`)"
-          for date, command in dict.fromkeys((r["date"], r["command"]) for r in run["sizes"] if r.get("command"))],
+          f"earlier run ({date}, `{command}`, code `{git}`)"
+          for date, command, git in dict.fromkeys((r["date"], r["command"], r.get("git", "?"))
+                                                  for r in run["sizes"] if r.get("command"))],
         "",
         "### Build",
         "",
@@ -728,6 +729,7 @@ def _previous_sizes(seed: int, sizes: list[int], path: Path | None = None) -> li
         if result["n"] not in sizes:
             result.setdefault("date", last["date"])
             result.setdefault("command", last["command"])
+            result.setdefault("git", last.get("machine", {}).get("git", "?"))
             result["summary"] = summarise(result)  # from the stored timings, with today's labels
             kept.append(result)
     return kept
@@ -755,9 +757,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="peers to build and query (plain Whoosh is slow to build at 100k)")
     parser.add_argument("--whoosh-max", type=int, default=10_000,
                         help="largest corpus the plain-Whoosh peer is built and queried on")
-    parser.add_argument("--merge-from", type=Path,
-                        help="with --merge: the results.json whose other sizes are kept "
-                             "(default bench/out/results.json)")
+    parser.add_argument("--merge-from", type=Path, action="append",
+                        help="with --merge: a results.json whose other sizes are kept (repeatable; "
+                             "default bench/out/results.json); with --sizes '' only the tables "
+                             "are rewritten")
     parser.add_argument("--merge", action="store_true",
                         help="keep the other sizes of the previous run (bench/out/results.json) in the tables")
     args = parser.parse_args(argv)
@@ -771,7 +774,8 @@ def main(argv: list[str] | None = None) -> int:
         "seed": args.seed, "generator": _generator_version(), "machine": machine(),
         "load_before": os.getloadavg(), "sizes": [],
     }
-    previous = _previous_sizes(args.seed, sizes, args.merge_from) if args.merge else []
+    previous = ([r for path in (args.merge_from or [None]) for r in _previous_sizes(args.seed, sizes, path)]
+                if args.merge else [])
     started = time.perf_counter()
     for n in sizes:
         result = bench_size(n, args)
