@@ -223,8 +223,14 @@ _W3_PARTS = {
 def offres_codec():
     """The codec new segments are written with: `ArrayCodec` when this Whoosh has the W3
     internals it builds on and a posting list round-trips through it, else ``W3Codec()``."""
+    return choose_codec(_W3_PARTS)
+
+
+def choose_codec(parts: dict) -> whoosh3.W3Codec:
+    """`ArrayCodec` if every class of ``parts`` has the names listed for it and a posting
+    list round-trips, else Whoosh's ``W3Codec``."""
     try:
-        if all(hasattr(cls, name) for cls, names in _W3_PARTS.items() for name in names):
+        if all(hasattr(cls, name) for cls, names in parts.items() for name in names):
             codec = ArrayCodec()
             if _round_trips(codec):
                 return codec

@@ -23,7 +23,7 @@ from indexer.offer import Offer
 from indexer.schema import make_schema, offer_to_document
 from indexer.searching.scoring import TermScores
 from indexer.store import live_build
-from indexer.whoosh_internals.codec import ArrayCodec, offres_codec
+from indexer.whoosh_internals.codec import ArrayCodec, choose_codec, offres_codec
 from indexer.whoosh_internals.postings import positions, term_values
 
 from conftest import AS_OF, SEED_CORPUS
@@ -41,6 +41,14 @@ def test_this_whoosh_gets_the_array_codec():
     if whoosh.versionstring() == "2.7.4":
         assert isinstance(codec, ArrayCodec)
     assert isinstance(codec, W3Codec)  # ArrayCodec is one; the fallback is W3's own
+
+
+def test_a_whoosh_without_the_internals_gets_w3s_own_codec():
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    codec = choose_codec({W3LeafMatcher: ("_read_ids", "_a_method_no_whoosh_has")})
+    assert type(codec) is W3Codec
+    assert isinstance(choose_codec({W3LeafMatcher: ("_read_ids",)}), ArrayCodec)
 
 
 POSTING_SETS = {
