@@ -309,8 +309,18 @@ def child_page(index: str, rounds: int) -> dict:
     return {"times": times, "rss_mb": vm_rss_mb()}
 
 
+def child_draw(records: str, count: int, seed: int) -> dict:
+    """The cold queries, drawn in a child: the words of every offer would otherwise stay in
+    the harness's memory, and a child forked later starts with that peak (`ru_maxrss`)."""
+    from cold import draw_queries
+
+    from indexer.analysis import STOP_WORDS
+
+    return {"queries": draw_queries(Path(records), count, seed=seed, stop_words=STOP_WORDS)}
+
+
 CHILDREN = {"parse": child_parse, "build": child_build, "first_query": child_first_query,
-            "queries": child_queries, "page": child_page}
+            "queries": child_queries, "page": child_page, "draw": child_draw}
 
 
 # -- one size ---------------------------------------------------------------------------------
@@ -342,11 +352,10 @@ def touch_offers(corpus: Path, count: int) -> dict[Path, bytes]:
 
 def run_cold(records: Path, indexes: dict[str, str], args) -> dict:
     """`bench/cold.py`: distinct queries, each once, every engine in a fresh process."""
-    from cold import draw_queries, measure
+    from cold import measure
 
-    from indexer.analysis import STOP_WORDS
-
-    queries = draw_queries(records, args.cold_queries, seed=args.seed, stop_words=STOP_WORDS)
+    queries = run_child("draw", records=str(records), count=args.cold_queries,
+                        seed=args.seed)["queries"]
     params = {"as_of": AS_OF.isoformat(), "title_boost": _title_boost()}
     engines = measure(indexes, queries, params, seed=args.seed)
     for name, found in engines.items():
