@@ -154,7 +154,7 @@ CREATE TABLE docs (doc_id TEXT PRIMARY KEY, digest TEXT NOT NULL);
 
 
 def _file_rows(files: dict[str, list]) -> list[tuple]:
-    return [(source, digest, doc_id, json.dumps(list(rank)), size, mtime)
+    return [(source, digest, doc_id, ",".join(map(str, rank)), size, mtime)
             for source, (digest, doc_id, rank, size, mtime) in files.items()]
 
 
@@ -204,8 +204,8 @@ def read_manifest(build: Path) -> dict | None:
             version = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
             if version is None or version[0] != str(MANIFEST_VERSION):
                 return None
-            loads = json.loads
-            files = {source: [digest, doc_id, loads(rank), size, mtime]
+            # rank: integers, comma-separated (a tenth of json.loads' time per row)
+            files = {source: [digest, doc_id, [int(n) for n in rank.split(",") if n], size, mtime]
                      for source, digest, doc_id, rank, size, mtime in db.execute("SELECT * FROM files")}
             docs = dict(db.execute("SELECT doc_id, digest FROM docs"))
         finally:
