@@ -78,7 +78,7 @@ lock:
 	$(UV) pip compile requirements/build.in --universal --generate-hashes --python-version 3.11 \
 		--quiet --custom-compile-command "make lock" -o requirements/build.txt
 
-# Benchmarks (issue 6): offres against SQLite FTS5 and plain Whoosh, results in BENCHMARKS.md.
+# Benchmarks: offres against SQLite FTS5 and plain Whoosh, cold and warm, results in BENCHMARKS.md.
 .PHONY: bench bench-100k
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py --sizes 1000,10000 --update BENCHMARKS.md
@@ -86,7 +86,7 @@ bench: $(VENV)/.installed-bench
 bench-100k: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py --sizes 1000,10000,100000 --update BENCHMARKS.md
 
-# Load test (issue 5): wrk against the production server, a rebuild switched in mid-run.
+# Load test: wrk against the production server while incremental updates are committed.
 .PHONY: load
 load: $(VENV)/.installed-test
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 2; }

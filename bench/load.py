@@ -1,6 +1,6 @@
 """Load test of the production server (waitress via `offres serve`) on 127.0.0.1, with a
 full rebuild switched in during the run and then incremental updates committed to the live
-build (issue 16: a commit deletes files readers may be opening). Bounded in time and count;
+build (a commit deletes files readers may be opening). Bounded in time and count;
 loopback only.
 
     python bench/load.py [--offers 2000] [--seconds 30] [--updates 25] [--update BENCHMARKS.md]
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     section = "\n".join([
         START,
-        "## Load with incremental updates (`make load`, issue 16)",
+        "## Load with incremental updates (`make load`)",
         "",
         "A full rebuild switched in after 5 s, then incremental updates (`offres build "
         "--incremental`: one offer changed or added each time) committed to the live build one "

@@ -6,10 +6,12 @@
   for the 10 hits.
 * ``PlainWhoosh``: Whoosh with its defaults (``TEXT`` = StandardAnalyzer, no stemming, no
   folding; ``ID`` facet fields), ``searcher.search(q, limit=10, groupedby=[...])`` and
-  ``hit.highlights("body")``: the baseline quoted in issue 6.
+  ``hit.highlights("body")``: what a plain Whoosh application does.
 
 Both build from parsed offers (``Offer.to_dict()`` records), so they index the same text and
-facet values as offres; parsing is timed once, separately, by the harness.
+facet values as offres; parsing is timed once, separately, by the harness. Nothing of offres
+is imported here (the harness passes the title boost): the peers' processes run Whoosh and
+SQLite as they come, without any of offres' code or patches.
 """
 
 from __future__ import annotations
@@ -25,8 +27,6 @@ from whoosh import fields
 from whoosh import index as whoosh_index
 from whoosh.qparser import MultifieldParser
 from whoosh.query import Every
-
-from indexer.schema import TITLE_BOOST
 
 PEER_FACETS = ("employer", "commune")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -68,7 +68,7 @@ class Fts5:
     name = "FTS5"
 
     @staticmethod
-    def build(records: Iterable[dict], index_dir: str | os.PathLike) -> int:
+    def build(records: Iterable[dict], index_dir: str | os.PathLike, title_boost: float) -> int:
         folder = Path(index_dir)
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
@@ -95,7 +95,8 @@ class Fts5:
         db.close()
         return count
 
-    def __init__(self, index_dir: str | os.PathLike) -> None:
+    def __init__(self, index_dir: str | os.PathLike, title_boost: float) -> None:
+        self.title_boost = title_boost
         path = Path(index_dir) / "offers.db"
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
@@ -109,7 +110,7 @@ class Fts5:
             order = "rowid DESC"
         else:
             where, params = "WHERE offers MATCH ?", (match,)
-            order = f"bm25(offers, {TITLE_BOOST}, 1.0, 1.0, 1.0)"
+            order = f"bm25(offers, {float(self.title_boost)}, 1.0, 1.0, 1.0)"
         hits = self.db.execute(
             f"SELECT ref, title, snippet(offers, 1, '<mark>', '</mark>', '…', 32) FROM offers "
             f"{where} ORDER BY {order} LIMIT 10", params,
@@ -131,10 +132,10 @@ class PlainWhoosh:
     name = "whoosh"
 
     @staticmethod
-    def schema() -> fields.Schema:
+    def schema(title_boost: float) -> fields.Schema:
         return fields.Schema(
             ref=fields.ID(stored=True, unique=True),
-            title=fields.TEXT(stored=True, field_boost=TITLE_BOOST),
+            title=fields.TEXT(stored=True, field_boost=title_boost),
             body=fields.TEXT(stored=True),
             employer=fields.ID(stored=True),
             commune=fields.ID(stored=True),
@@ -142,11 +143,12 @@ class PlainWhoosh:
         )
 
     @classmethod
-    def build(cls, records: Iterable[dict], index_dir: str | os.PathLike) -> int:
+    def build(cls, records: Iterable[dict], index_dir: str | os.PathLike,
+              title_boost: float) -> int:
         folder = Path(index_dir)
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        ix = whoosh_index.create_in(str(folder), cls.schema())
+        ix = whoosh_index.create_in(str(folder), cls.schema(title_boost))
         writer = ix.writer()
         count = 0
         for record in records:
@@ -157,7 +159,8 @@ class PlainWhoosh:
         writer.commit()
         return count
 
-    def __init__(self, index_dir: str | os.PathLike) -> None:
+    def __init__(self, index_dir: str | os.PathLike, title_boost: float = 1.0) -> None:
+        # The boost is in the index's schema; the parameter keeps both peers' signatures alike.
         self.ix = whoosh_index.open_dir(str(index_dir), readonly=True)
         self.searcher = self.ix.searcher()
         self.parser = MultifieldParser(["title", "body"], self.ix.schema)

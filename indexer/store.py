@@ -6,7 +6,7 @@ Layout of an index folder::
     index/
       current  -> builds/<name>      the build that serves
       previous -> builds/<name>      kept for `offres rollback`
-      builds/<name>/                 Whoosh files + manifest.json + vocabulary.json
+      builds/<name>/                 Whoosh files + manifest.sqlite + vocabulary.json
       .indexer.lock                  held by the one indexer allowed at a time
 """
 
@@ -17,6 +17,7 @@ import fcntl
 import json
 import os
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 from typing import Iterator
@@ -26,8 +27,8 @@ from whoosh.filedb.filestore import FileStorage
 
 from indexer.errors import IndexLockedError, IndexNotFoundError
 
-MANIFEST = "manifest.json"
-MANIFEST_VERSION = 5  # an incremental build over an older manifest falls back to a full one
+MANIFEST = "manifest.sqlite"
+MANIFEST_VERSION = 6  # an incremental build over an older manifest falls back to a full one
 VOCABULARY = "vocabulary.json"
 
 
@@ -153,13 +154,93 @@ def new_build_folder(index_dir: Path) -> Path:
     return build
 
 
+# The manifest is an SQLite file: an incremental update reads it once and writes only the
+# rows that changed, in one transaction, instead of reading and rewriting 28 MB of JSON
+# at 100,000 offers. Its content, as `read_manifest` returns it:
+#   {"files": {source: [digest, id, rank (list), size, mtime_ns]}, "docs": {id: digest}}
+_MANIFEST_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (source TEXT PRIMARY KEY, digest TEXT NOT NULL, doc_id TEXT NOT NULL,
+                    rank TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL);
+CREATE TABLE docs (doc_id TEXT PRIMARY KEY, digest TEXT NOT NULL);
+CREATE TABLE groups (doc_id TEXT PRIMARY KEY, digest TEXT NOT NULL);
+"""
+
+
+def _file_rows(files: dict[str, list]) -> list[tuple]:
+    return [(source, digest, doc_id, ",".join(map(str, rank)), size, mtime)
+            for source, (digest, doc_id, rank, size, mtime) in files.items()]
+
+
+def write_manifest(build: Path, manifest: dict) -> None:
+    """Write a whole manifest (a full build) beside ``build / MANIFEST``, then rename it over."""
+    tmp = build / (MANIFEST + ".tmp")
+    tmp.unlink(missing_ok=True)
+    db = sqlite3.connect(tmp)
+    try:
+        with db:
+            db.executescript(_MANIFEST_SCHEMA)
+            db.execute("INSERT INTO meta VALUES ('version', ?)", (str(MANIFEST_VERSION),))
+            db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", _file_rows(manifest["files"]))
+            db.executemany("INSERT INTO docs VALUES (?, ?)", manifest["docs"].items())
+            db.executemany("INSERT INTO groups VALUES (?, ?)", manifest["groups"].items())
+    finally:
+        db.close()
+    os.replace(tmp, build / MANIFEST)
+
+
+def stage_manifest(build: Path, previous: dict, manifest: dict) -> Path:
+    """The manifest of ``build`` brought from ``previous`` (as `read_manifest` gave it) to
+    ``manifest`` in a copy, ``MANIFEST.tmp``, for a rename once the index commit succeeded:
+    only the rows that differ are written, in one transaction. On a failure (a full disk)
+    the copy is removed and the live manifest is untouched."""
+    def changes(old: dict, new: dict) -> tuple[list, dict]:
+        return [k for k in old if k not in new], {k: v for k, v in new.items() if old.get(k) != v}
+
+    tmp = build / (MANIFEST + ".tmp")
+    try:
+        shutil.copyfile(build / MANIFEST, tmp)
+        db = sqlite3.connect(tmp)
+        try:
+            with db:
+                gone, files = changes(previous["files"], manifest["files"])
+                db.executemany("DELETE FROM files WHERE source = ?", [(k,) for k in gone])
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                               _file_rows(files))
+                for table in ("docs", "groups"):
+                    gone, rows = changes(previous[table], manifest[table])
+                    db.executemany(f"DELETE FROM {table} WHERE doc_id = ?", [(k,) for k in gone])
+                    db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows.items())
+        finally:
+            db.close()
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return tmp
+
+
 def read_manifest(build: Path) -> dict | None:
     """The build's manifest, or None when it is missing, unreadable or of another version."""
-    try:
-        manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    path = build / MANIFEST
+    if not path.is_file():
         return None
-    return manifest if manifest.get("version") == MANIFEST_VERSION else None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            version = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            if version is None or version[0] != str(MANIFEST_VERSION):
+                return None
+            # rank: integers, comma-separated (a tenth of json.loads' time per row)
+            files = {source: [digest, doc_id, [int(n) for n in rank.split(",") if n], size, mtime]
+                     for source, digest, doc_id, rank, size, mtime in db.execute("SELECT * FROM files")}
+            docs = dict(db.execute("SELECT doc_id, digest FROM docs"))
+            groups = dict(db.execute("SELECT doc_id, digest FROM groups"))
+        finally:
+            db.close()
+    except (sqlite3.Error, ValueError):
+        return None
+    return {"version": MANIFEST_VERSION, "files": files, "docs": docs, "groups": groups}
 
 
 def read_vocabulary(build: Path) -> dict[str, list]:

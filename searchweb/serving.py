@@ -1,6 +1,6 @@
 """The production server: waitress with bounded connections and the trusted-proxy settings.
 
-Bounded, because a handful of slow clients must not starve everyone (issue #16): a total
+Bounded, because a handful of slow clients must not starve everyone: a total
 connection limit, a short idle timeout, and a cap on the connections one client address
 holds open at once (the peer address: the trusted proxy itself is exempt, it multiplexes
 every visitor and buffers slow ones itself). Behind a trusted proxy, waitress takes the

@@ -1,4 +1,4 @@
-"""Text hygiene (issue 16, breaks 3, 8, 9 and the bidi facet): NFC, invisible characters,
+"""Text hygiene: NFC, invisible characters,
 bidi controls and field caps, in files and in queries, as tables of inputs and outputs."""
 
 from pathlib import Path
@@ -151,7 +151,7 @@ def test_facet_values_are_clean_and_short(dirty_index):
     ("<iframe src=x>\nsuite du texte", ["suite du texte"], []),
 ])
 def test_an_unclosed_dropped_element_keeps_the_next_lines(body, kept, dropped):
-    """Issue 16, « also »: an unclosed <svg> in a text file swallowed the next line."""
+    """An unclosed <svg> in a text file must not swallow the next line."""
     offer = parse_text(f"# Travailleur social\nRéférence : 26-1246\n\nMissions :\n{body}\n\nProfil :\nfin", "a.txt")
     for words in kept:
         assert words in offer.text

@@ -19,8 +19,8 @@ from indexer.building.workers import write_shards
 from indexer.errors import BuildFailedError, OffresError
 from indexer.parsing import DEFAULT_MAX_BYTES
 from indexer.schema import make_schema, stored_offer
-from indexer.store import (MANIFEST, VOCABULARY, fsync_tree, indexer_lock, live_build,
-                           new_build_folder, open_unmapped, read_manifest, switch_in, write_json)
+from indexer.store import (VOCABULARY, fsync_tree, indexer_lock, live_build, new_build_folder,
+                           open_unmapped, read_manifest, switch_in, write_json, write_manifest)
 
 
 def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike = "index", *,
@@ -69,7 +69,7 @@ def _full_build(corpus: Path, root: Path, report: BuildReport, max_bytes: int,
         if not winners:  # an empty index switched in would serve nothing at all
             raise BuildFailedError(f"aucune offre exploitable dans {corpus} ({len(report.skipped)} "
                                    "fichier(s) ignoré(s)) ; l’index en service n’a pas changé")
-        write_json(build / MANIFEST, manifest(winners, entries, groups))
+        write_manifest(build, manifest(winners, entries, groups))
         write_json(build / VOCABULARY, vocabulary)
         _verify(build, winners)
         fsync_tree(build)

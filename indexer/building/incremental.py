@@ -8,7 +8,7 @@ import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from whoosh.query import Or, Term
 
@@ -20,7 +20,8 @@ from indexer.building.vocabulary import update_vocabulary
 from indexer.building.workers import PARALLEL_MIN_FILES
 from indexer.schema import offer_to_document, stored_offer
 from indexer.store import (MANIFEST, MANIFEST_VERSION, VOCABULARY, fsync_tree, open_unmapped,
-                           read_vocabulary, stage_json)
+                           read_vocabulary, stage_json, stage_manifest)
+from indexer.whoosh_internals.codec import offres_codec
 
 
 def manifest(winners: dict[str, Entry], entries: list[Entry], groups: dict[str, str]) -> dict:
@@ -95,7 +96,7 @@ def read_corpus(corpus: Path, report: BuildReport, max_bytes: int,
 def _apply(ix, additions: dict[str, Entry], deletions: Iterable[str] = ()) -> None:
     """One all-or-nothing commit of an incremental build; a failed writer is cancelled so its
     lock is released."""
-    writer = ix.writer()
+    writer = ix.writer(codec=offres_codec())
     try:
         # Old versions go in one query: update_document would open a reader per document.
         replaced = [Term("id", doc_id) for doc_id in [*deletions, *additions]]
@@ -146,15 +147,19 @@ def update(corpus: Path, live: Path, previous: dict, report: BuildReport, max_by
                     if searcher.document_number(id=doc_id) is not None]
         vocab = read_vocabulary(live)
         update_vocabulary(vocab, gone, (e.offer for e in changed.values()))
-    _commit(live, ix, changed, removed, {MANIFEST: manifest(winners, entries, merged.groups)}
-            | ({VOCABULARY: dict(sorted(vocab.items()))} if vocab is not None else {}))
+    new_manifest = manifest(winners, entries, merged.groups)
+    stagers = {MANIFEST: lambda: stage_manifest(live, previous, new_manifest)}
+    if vocab is not None:
+        stagers[VOCABULARY] = lambda: stage_json(live / VOCABULARY, dict(sorted(vocab.items())))
+    _commit(live, ix, changed, removed, stagers)
 
 
 def _commit(live: Path, ix, additions: dict[str, Entry], deletions: set[str],
-            side_files: dict[str, object]) -> None:
+            side_files: dict[str, Callable[[], Path]]) -> None:
     """Commit to the live build with its side files, or leave it exactly as it was.
 
-    The side files are written first as .tmp files and renamed over only once the index
+    The side files (name -> a function that writes the new version beside it and returns
+    its path) are written first as .tmp files and renamed over only once the index
     commit succeeded, so a full disk fails before anything is visible; on any failure every
     file the attempt wrote (new segment files, a table of contents not yet renamed, .tmp
     files) is removed, or the disk would stay full and every later build fail too.
@@ -162,7 +167,7 @@ def _commit(live: Path, ix, additions: dict[str, Entry], deletions: set[str],
     before = set(os.listdir(live))
     generation = ix.latest_generation() if ix is not None else None
     try:
-        staged = {name: stage_json(live / name, data) for name, data in side_files.items()}
+        staged = {name: stage() for name, stage in side_files.items()}
         if ix is not None:
             _apply(ix, additions, deletions)
         for name, tmp in staged.items():

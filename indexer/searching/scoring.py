@@ -33,8 +33,8 @@ Scores = dict[int, float]
 
 class TermScores:
     """Per index generation, shared between threads, in one LRU budget: each term's
-    ``{docnum: BM25F score}``, each word-in-several-fields and phrase result, term positions
-    (for phrases) and decoded posting blocks (for highlights).
+    ``{docnum: BM25F score}``, each word-in-several-fields and phrase result, and decoded
+    posting blocks (for phrases' positions and highlights).
 
     What it hands out is shared and must not be modified.
     """
@@ -46,6 +46,7 @@ class TermScores:
         self._terms: OrderedDict[tuple, object] = OrderedDict()
         self._size = 0
         self._lengths: dict[str, list[int]] = {}
+        self._norm_lists: dict[str, list] = {}
         self._docs: list[int] = []
 
     def _generation(self, key: tuple) -> None:
@@ -55,6 +56,7 @@ class TermScores:
             self._terms.clear()
             self._size = 0
             self._lengths = {}
+            self._norm_lists = {}
             self._docs = []
 
     def term(self, searcher, key: tuple, field: str, text: str) -> Scores:
@@ -62,10 +64,11 @@ class TermScores:
         return self._cached(key, ("scores", field, text),
                             lambda: self._compute(searcher, key, field, text))
 
-    def positions(self, searcher, key: tuple, field: str, text: str) -> dict[int, frozenset]:
-        """Every live document holding ``field:text``, with the term's positions in it."""
-        return self._cached(key, ("positions", field, text),
-                            lambda: positions(searcher, field, text))
+    def positions(self, searcher, key: tuple, field: str, text: str,
+                  docnums: list[int]) -> dict[int, frozenset]:
+        """The positions of ``field:text`` in each of ``docnums`` (sorted, live) holding it,
+        read from the term's posting blocks that hold them (kept in this cache)."""
+        return positions(searcher, field, text, docnums, self.cache_for(key))
 
     def cache_for(self, key: tuple):
         """For `indexer.whoosh_internals.postings.term_values`: ``(entry, build) -> value`` in this cache, for generation ``key``."""
@@ -110,25 +113,39 @@ class TermScores:
                 weights.extend(found)
         if not schema[field].scorable:  # Whoosh's WeightScorer: the weight itself
             return dict(zip(ids, weights))
-        weighting = searcher.weighting
-        B = field_b(weighting, field)
-        K1 = weighting.K1
         idf = searcher.idf(field, text)
-        avgfl = searcher.avg_field_length(field) or 1
-        lengths = self._field_lengths(reader, key, field)
-        # whoosh.scoring.bm25 inlined, its constant parts hoisted: the same float operations.
-        k1_plus = K1 + 1
-        one_minus_b = 1 - B
-        return {d: idf * ((w * k1_plus) / (w + K1 * (one_minus_b + B * lengths[d] / avgfl)))
-                for d, w in zip(ids, weights)}
+        k1_plus = searcher.weighting.K1 + 1
+        norms = self._norms(searcher, key, field)
+        # whoosh.scoring.bm25 inlined, its per-document part precomputed: the same float
+        # operations, in the same order.
+        return {d: idf * ((w * k1_plus) / (w + norms[d])) for d, w in zip(ids, weights)}
 
     def warm(self, searcher, key: tuple, fields) -> None:
-        """Read the field lengths every term of ``fields`` is scored with."""
-        reader = searcher.reader()
-        self._doc_ints(reader, key)
+        """Read the field lengths every term of ``fields`` is scored with, and compute the
+        part of BM25F that depends only on them."""
+        self._doc_ints(searcher.reader(), key)
         for field in fields:
             if searcher.schema[field].scorable:
-                self._field_lengths(reader, key, field)
+                self._norms(searcher, key, field)
+
+    def _norms(self, searcher, key: tuple, field: str) -> list:
+        """doc number -> ``K1 * (1 - B + B * length / average length)``, the length
+        normalisation of BM25F's denominator in ``field`` (None where the length is)."""
+        with self._lock:
+            self._generation(key)
+            norms = self._norm_lists.get(field)
+        if norms is None:
+            weighting = searcher.weighting
+            B, K1 = field_b(weighting, field), weighting.K1
+            avgfl = searcher.avg_field_length(field) or 1
+            one_minus_b = 1 - B
+            lengths = self._field_lengths(searcher.reader(), key, field)
+            table = {n: K1 * (one_minus_b + B * n / avgfl) for n in set(lengths) if n is not None}
+            norms = [table.get(n) for n in lengths]  # at most 256 distinct lengths (a byte)
+            with self._lock:
+                if self._key == key:
+                    self._norm_lists[field] = norms
+        return norms
 
     def _doc_ints(self, reader, key: tuple) -> list[int]:
         with self._lock:
@@ -181,7 +198,7 @@ class TermScores:
             if all(type(sub) in (Q.Term, Q.Phrase) for sub in query.subqueries):
                 # One word or phrase in several fields (or its synonyms): the unit every
                 # query is made of, kept in the cache like a term.
-                return self._cached(key, ("node", query), combine)
+                return self._cached(key, ("node", _node_key(query)), combine)
             return combine()
         return whoosh_scores(searcher, query)
 
@@ -202,7 +219,11 @@ class TermScores:
         candidates = _intersect(parts)
         if len(words) == 1 or not candidates:
             return candidates
-        positions = {word: self.positions(searcher, key, field, word) for word in set(words)}
+        # Only the candidates' positions: a rare word in a phrase spares decoding every
+        # posting of the common ones.
+        docnums = sorted(candidates)
+        positions = {word: self.positions(searcher, key, field, word, docnums)
+                     for word in set(words)}
         first = positions[words[0]]
         # Word i at p + i, i.e. p in (word i's positions - i): set operations run in C.
         rest = [(positions[word], (-i).__add__) for i, word in enumerate(words) if i]
@@ -216,6 +237,17 @@ class TermScores:
             else:
                 kept[d] = score
         return kept
+
+
+def _node_key(query: Q.Query) -> tuple:
+    """A cache key for an And/Or of terms and phrases. Not the query itself: Whoosh hashes
+    a compound query as the XOR of its parts' hashes, and a Term's as the XOR of its field's
+    and text's, so one word in title and body hashes like every other word (all the cached
+    nodes would share one hash bucket)."""
+    parts = tuple((type(sub).__name__, sub.fieldname, sub.text if isinstance(sub, Q.Term)
+                   else tuple(sub.words), getattr(sub, "slop", None), sub.boost)
+                  for sub in query.subqueries)
+    return type(query).__name__, parts
 
 
 def whoosh_scores(searcher, query: Q.Query) -> Scores:

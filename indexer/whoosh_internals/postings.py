@@ -25,15 +25,21 @@ def field_b(weighting, field: str) -> float:
     return getattr(weighting, "_field_B", {}).get(field, weighting.B)
 
 
-def positions(searcher, field: str, text: str) -> dict[int, frozenset]:
-    """The positions of ``field:text`` in each live document holding it."""
+def positions(searcher, field: str, text: str, docnums: list[int] | None = None,
+              cache=None) -> dict[int, frozenset]:
+    """The positions of ``field:text`` in each live document holding it, or only in those
+    of ``docnums`` (sorted, live), read from the posting blocks that hold them (``cache``
+    as for `term_values`)."""
     fieldtype = searcher.schema[field]
     btext = fieldtype.to_bytes(text)
     raw: dict[int, bytes] = {}
-    for leaf, offset in searcher.reader().leaf_readers():
-        if (field, btext) in leaf:
-            local, values = live_postings(leaf, field, btext, "values")
-            raw.update(zip([d + offset for d in local], values))
+    if docnums is not None:
+        raw = term_values(searcher.reader(), field, btext, docnums, cache)
+    else:
+        for leaf, offset in searcher.reader().leaf_readers():
+            if (field, btext) in leaf:
+                local, values = live_postings(leaf, field, btext, "values")
+                raw.update(zip([d + offset for d in local], values))
     decode = _position_decoder(fieldtype.format)
     return {d: frozenset(decode(value)) for d, value in raw.items()}
 
@@ -52,7 +58,8 @@ def term_values(reader, field: str, btext: bytes, docnums: list[int],
     for segment, (leaf, offset) in enumerate(reader.leaf_readers()):
         if (field, btext) not in leaf:
             continue
-        local = [d - offset for d in docnums if 0 <= d - offset < leaf.doc_count_all()]
+        local = [d - offset for d in docnums[bisect.bisect_left(docnums, offset):
+                                             bisect.bisect_left(docnums, offset + leaf.doc_count_all())]]
         if not local:
             continue
         matcher = _raw_matcher(leaf, field, btext)
@@ -63,12 +70,15 @@ def term_values(reader, field: str, btext: bytes, docnums: list[int],
             term = (segment, field, btext)
             blocks = cache(("blocks", *term), lambda: _blocks(_raw_matcher(leaf, field, btext)))
             last_ids = [last for last, _ in blocks]
-            for d in local:
-                number = bisect.bisect_left(last_ids, d)
-                if number == len(blocks):
-                    break
-                ids, values = cache(("block", *term, number),
-                                    lambda: _block_data(matcher, blocks[number][1]))
+            number, top, ids, values = -1, -1, (), ()
+            for d in local:  # sorted: each block is looked up once for all its documents
+                if d > top:
+                    number = bisect.bisect_left(last_ids, d, number + 1)
+                    if number == len(blocks):
+                        break
+                    top = last_ids[number]
+                    ids, values = cache(("block", *term, number),
+                                        lambda: _block_data(matcher, blocks[number][1]))
                 i = bisect.bisect_left(ids, d)
                 if i < len(ids) and ids[i] == d:
                     found[d + offset] = values[i]

@@ -14,6 +14,7 @@ import pickle
 from whoosh.writing import PostingPool, SegmentWriter
 
 from indexer.errors import OffresError
+from indexer.whoosh_internals.codec import offres_codec
 
 _WRITER_PARTS = ("perdocwriter", "fieldwriter", "pool", "per_document_reader", "_close_segment",
                  "_assemble_segment", "get_segment", "_commit_toc", "_finish", "_tempstorage",
@@ -91,8 +92,8 @@ def check(writer) -> None:
 
 def segment_writer(ix, limitmb: int) -> SegmentWriter:
     """A writer of one new segment of ``ix`` that does not take the index's lock (the main
-    process holds it), with the batched posting pool."""
-    writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
+    process holds it), with the batched posting pool and offres' codec."""
+    writer = SegmentWriter(ix, _lk=False, limitmb=limitmb, codec=offres_codec())
     check(writer)
     writer.pool = BatchedPostingPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
     return writer

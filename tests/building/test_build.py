@@ -13,7 +13,7 @@ import pytest
 from indexer import (
     CorpusNotFoundError, IndexLockedError, IndexNotFoundError, build_index, open_index, rollback,
 )
-from indexer.store import indexer_lock, live_build
+from indexer.store import indexer_lock, live_build, read_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
@@ -369,7 +369,7 @@ def test_parallel_build_matches_the_sequential_one(tmp_path, monkeypatch):
     assert parallel.duplicates == sequential.duplicates and len(parallel.duplicates) == 10
     assert parallel.skipped == sequential.skipped and len(parallel.skipped) == 2
     assert parallel.warnings == sequential.warnings
-    manifests = [json.loads((f / "manifest.json").read_text(encoding="utf-8")) for f in folders]
+    manifests = [read_manifest(f) for f in folders]
     assert manifests[0] == manifests[1]
     vocabularies = [json.loads((f / "vocabulary.json").read_text(encoding="utf-8")) for f in folders]
     winners = [parse_offer(source) for source in sorted(

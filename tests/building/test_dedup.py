@@ -12,7 +12,7 @@ import pytest
 from indexer import build_index, open_index
 from indexer.building.vocabulary import words
 from indexer.schema import stored_offer
-from indexer.store import live_build, open_unmapped
+from indexer.store import live_build, read_manifest, open_unmapped
 
 REF = "3134-26-0712/SR"
 PLACEHOLDER = """---
@@ -116,7 +116,7 @@ def test_parallel_build_merges_like_the_sequential_one(tmp_path: Path, monkeypat
     sequential, parallel = (_stored(f) for f in folders)
     assert parallel == sequential and len(parallel) == 32
     assert _vocabulary(folders[0]) == _vocabulary(folders[1]) == _vocabulary_of(parallel.values())
-    manifests = [json.loads((live_build(f) / "manifest.json").read_text(encoding="utf-8")) for f in folders]
+    manifests = [read_manifest(live_build(f)) for f in folders]
     assert manifests[0] == manifests[1]
 
 

@@ -1,4 +1,4 @@
-"""A full disk (issue 16, break 6), on a real small tmpfs: a failed build, full or
+"""A full disk, on a real small tmpfs: a failed build, full or
 incremental, leaves the served build exactly as it was, says so in French and exits 2."""
 
 import hashlib

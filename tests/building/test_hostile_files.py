@@ -1,4 +1,4 @@
-"""No single file can stop a build (issue 16, breaks 4 and 5 and the French reasons): special
+"""No single file can stop a build, and every reason is French: special
 files are refused before they are opened, a bad file is skipped with a reason, and a build
 that switched nothing in exits 2."""
 

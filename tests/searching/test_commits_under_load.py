@@ -1,4 +1,4 @@
-"""Incremental commits never fail a request (issue 16, break 10): a commit deletes the
+"""Incremental commits never fail a request: a commit deletes the
 previous table of contents and the segments it merges, and nothing a search reads comes
 from those files once its snapshot is open."""
 

@@ -1,4 +1,4 @@
-"""Highlighting has a budget (issue 16, break 2): a 2 MB offer that repeats the word searched
+"""Highlighting has a budget: a 2 MB offer that repeats the word searched
 for gets a bounded number of marks, on its page and in its snippet, and all of its text."""
 
 import html

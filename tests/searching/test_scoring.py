@@ -213,3 +213,25 @@ def test_whole_columns_match_whooshs_per_document_readers(multi_segment_index):
         for field in ("title", "body", "employer_text", "place_text", "refs"):
             assert read_field_lengths(reader, field) == [
                 reader.doc_field_length(d, field, 1) for d in range(count)], field
+
+
+def test_cached_nodes_of_different_words_do_not_collide(multi_segment_index):
+    """One word in several fields is cached under a key of its own (Whoosh's query hash
+    is the same for every word: XOR of field and text hashes)."""
+    from indexer.searching.scoring import _node_key
+
+    def node(word):
+        return Q.Or([Q.Term("title", word, boost=2.0), Q.Term("body", word)])
+
+    assert _node_key(node("social")) == _node_key(node("social"))
+    assert len({_node_key(node(w)) for w in ("social", "sant", "educateu", "comptabl")}) == 4
+    assert _node_key(Q.And([Q.Phrase("body", ["sant", "publiqu"])])) != _node_key(
+        Q.And([Q.Phrase("body", ["publiqu", "sant"])]))
+    with open_index(multi_segment_index) as index:
+        snap = index._snapshots.current()
+        live = snap.columns().live_docs
+        evaluator = TermScores()
+        for word in ("social", "sant", "educateu", "social"):
+            got = evaluator.evaluate(snap.searcher, snap.generation, node(word), live)
+            assert got == pytest.approx(whoosh_scores(snap.searcher, node(word)), rel=1e-12)
+        assert sum(1 for key in evaluator._terms if key[0] == "node") == 3

@@ -1,4 +1,4 @@
-"""The Host header (issue #16, break 7): trusted names only, a 400 with the security headers
+"""The Host header: trusted names only, a 400 with the security headers
 for anything else, and absolute URLs that never echo what the client sent."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Slow clients cannot starve the others (issue #16, break 1): the real server, real sockets.
+"""Slow clients cannot starve the others: the real server, real sockets.
 
 An attacker at 127.0.0.1 holds connections open; a visitor at 127.0.0.2 (another address of
 the loopback) must still get its answer within 2 s. Waitress's defaults (100 connections,

@@ -1,0 +1,265 @@
+"""A Whoosh codec whose posting blocks are typed arrays: Whoosh 3's layout without pickle.
+
+Whoosh's ``W3Codec`` writes each block of up to 128 postings as a pickled header and a
+zlib-compressed pickle of (doc ids, weights, values): reading a broad word's postings the
+first time was mostly unpickling and inflating (half of a cold search at 100,000 offers).
+`ArrayCodec` keeps everything else of ``W3Codec`` (term index, columns, stored fields, the
+block structure and its statistics) and writes a block as
+
+    header  <iIIfBBB   block length (negative for the last block), postings, last doc id,
+                       max weight, value encoding, min and max field-length bytes
+    ids     typecode + delta-encoded doc ids, the smallest of B / H / I that holds them
+    weights kind + nothing (all 1.0) | one float32 (all equal) | float32 per posting
+    values  nothing (fixed size 0) | fixed-size bytes | lengths array + bytes, the bytes
+            zlib-compressed only when that saves a quarter of them
+
+little-endian, read back with ``array.frombytes`` and ``itertools.accumulate`` (C loops).
+Weights are float32 like W3's, so scores are the same to the bit. The codec is pickled
+into each segment of the table of contents, so Whoosh's own ``open_dir(...).searcher()``
+reads these indexes, with this module importable. Vector postings (unused here) keep W3's
+format. `offres_codec` checks, once, that this Whoosh has the W3 internals used here and
+that a block round-trips; otherwise it returns a plain ``W3Codec``.
+"""
+
+from __future__ import annotations
+
+import struct
+import sys
+import zlib
+from array import array
+from functools import lru_cache
+from io import BytesIO
+from itertools import accumulate
+
+from whoosh.codec import whoosh3
+
+_MAGIC = b"OfA1"
+_HEAD = struct.Struct("<iIIfBBB")
+_VALUES_NONE, _VALUES_FIXED, _VALUES_VARIABLE, _VALUES_ZLIB = range(4)
+_WEIGHTS_ONE, _WEIGHTS_SAME, _WEIGHTS_EACH = range(3)
+_SWAP = sys.byteorder != "little"
+
+
+def _typecode(largest: int) -> str:
+    return "B" if largest < 1 << 8 else "H" if largest < 1 << 16 else "I"
+
+
+def _array_bytes(numbers: array) -> bytes:
+    if _SWAP:
+        numbers = array(numbers.typecode, numbers)
+        numbers.byteswap()
+    return numbers.tobytes()
+
+
+def _read_array(typecode: str, data: bytes, start: int, count: int) -> tuple[array, int]:
+    """``count`` numbers of ``typecode`` at ``data[start:]`` and the offset after them."""
+    numbers = array(typecode)
+    end = start + count * numbers.itemsize
+    numbers.frombytes(data[start:end])
+    if _SWAP:
+        numbers.byteswap()
+    return numbers, end
+
+
+class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
+    """W3's postings writer, blocks written as typed arrays (see the module)."""
+
+    def add_posting(self, id_, weight, vbytes, length=None):
+        # W3's add_posting less its per-posting type assertions (the values are ours).
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if vbytes:
+            self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
+    def _write_block(self, last=False):
+        if not self._blockcount:
+            self._postfile.write(_MAGIC)
+        self._terminfo.add_block(self)
+        ids = self._ids
+        deltas = array("I", [ids[0]]) + array("I", [b - a for a, b in zip(ids, ids[1:])])
+        typecode = _typecode(max(deltas))
+        parts = [typecode.encode("ascii"), _array_bytes(array(typecode, deltas))]
+        weights = self._weights
+        if all(w == 1.0 for w in weights):
+            parts.append(bytes([_WEIGHTS_ONE]))
+        elif all(w == weights[0] for w in weights):
+            parts += [bytes([_WEIGHTS_SAME]), _array_bytes(weights[:1])]
+        else:
+            parts += [bytes([_WEIGHTS_EACH]), _array_bytes(weights)]
+        encoding, values = self._encode_values()
+        parts.append(values)
+        data = b"".join(parts)
+        length = _HEAD.size - 4 + len(data)
+        self._postfile.write(_HEAD.pack(
+            -length if last else length, len(ids), ids[-1], self._maxweight, encoding,
+            whoosh3.length_to_byte(self._minlength), whoosh3.length_to_byte(self._maxlength)))
+        self._postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
+
+    def _encode_values(self) -> tuple[int, bytes]:
+        fixedsize = self._format.fixed_value_size()
+        values = self._values
+        if fixedsize == 0 or not values:
+            return _VALUES_NONE, b""
+        if fixedsize is not None and fixedsize > 0:
+            return _VALUES_FIXED, b"".join(values)
+        lengths = array("I", map(len, values))
+        typecode = _typecode(max(lengths))
+        blob = b"".join(values)
+        head = typecode.encode("ascii") + _array_bytes(array(typecode, lengths))
+        packed = zlib.compress(blob, 3)
+        if len(packed) * 4 <= len(blob) * 3:  # compression only where it pays
+            return _VALUES_ZLIB, head + packed
+        return _VALUES_VARIABLE, head + blob
+
+
+class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
+    """W3's block matcher reading `ArrayPostingsWriter`'s blocks (same attributes and
+    block statistics, so Whoosh's searcher and `indexer.whoosh_internals.postings` use it
+    as they use W3's)."""
+
+    def _read_header(self):
+        postfile = self._postfile
+        if postfile.get(self._startoffset, 4) != _MAGIC:
+            raise ValueError(f"not an offres posting list at {self._startoffset}")
+        self._baseoffset = self._startoffset + 4
+
+    def _goto(self, position):
+        self._data = None
+        self._ids = None
+        self._weights = None
+        self._values = None
+        self._i = 0
+        (length, self._blocklength, self._maxid, self._maxweight, self._compression,
+         minlength, maxlength) = _HEAD.unpack(self._postfile.get(position, _HEAD.size))
+        if length < 0:
+            self._lastblock = True
+            length = -length
+        self._nextoffset = position + 4 + length
+        self._dataoffset = position + _HEAD.size
+        self._minlength = whoosh3.byte_to_length(minlength)
+        self._maxlength = whoosh3.byte_to_length(maxlength)
+
+    def _read_data(self):
+        data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        count = self._blocklength
+        deltas, end = _read_array(chr(data[0]), data, 1, count)
+        kind = data[end]
+        if kind == _WEIGHTS_EACH:
+            weights, end = _read_array("f", data, end + 1, count)
+        elif kind == _WEIGHTS_SAME:
+            one, end = _read_array("f", data, end + 1, 1)
+            weights = one * count
+        else:
+            weights, end = array("f", [1.0]) * count, end + 1
+        self._data = (deltas, weights, data, end)
+
+    def _read_ids(self):
+        if self._data is None:
+            self._read_data()
+        self._ids = tuple(accumulate(self._data[0]))
+
+    def _read_weights(self):
+        if self._data is None:
+            self._read_data()
+        self._weights = self._data[1]
+
+    def _read_values(self):
+        if self._data is None:
+            self._read_data()
+        _, _, data, start = self._data
+        count = self._blocklength
+        encoding = self._compression
+        if encoding == _VALUES_NONE:
+            fixedsize = self._fixedsize
+            self._values = ((None,) if fixedsize == 0 else (b"",)) * count
+        elif encoding == _VALUES_FIXED:
+            size = self._fixedsize
+            self._values = tuple(data[i:i + size] for i in range(start, len(data), size))
+        else:
+            lengths, end = _read_array(chr(data[start]), data, start + 1, count)
+            blob = data[end:]
+            if encoding == _VALUES_ZLIB:
+                blob = zlib.decompress(blob)
+            ends = list(accumulate(lengths))
+            self._values = tuple(blob[a:b] for a, b in zip([0, *ends], ends))
+
+
+class ArrayCodec(whoosh3.W3Codec):
+    """``W3Codec`` with `ArrayPostingsWriter` / `ArrayLeafMatcher` for term postings."""
+
+    def postings_writer(self, dbfile, byteids=False):
+        if byteids:  # vector postings: read back by W3's own matcher
+            return super().postings_writer(dbfile, byteids=True)
+        return ArrayPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=False,
+                                   compression=self._compression, inlinelimit=self._inlinelimit)
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return ArrayLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+_W3_PARTS = {
+    whoosh3.W3PostingsWriter: ("_write_block", "_new_block", "add_posting", "finish_postings"),
+    whoosh3.W3LeafMatcher: ("_read_header", "_goto", "_read_data", "_read_ids",
+                            "_read_weights", "_read_values", "reset", "_next_block"),
+    whoosh3.W3Codec: ("postings_writer", "postings_reader"),
+}
+
+
+@lru_cache(maxsize=1)
+def offres_codec():
+    """The codec new segments are written with: `ArrayCodec` when this Whoosh has the W3
+    internals it builds on and a posting list round-trips through it, else ``W3Codec()``."""
+    return choose_codec(_W3_PARTS)
+
+
+def choose_codec(parts: dict) -> whoosh3.W3Codec:
+    """`ArrayCodec` if every class of ``parts`` has the names listed for it and a posting
+    list round-trips, else Whoosh's ``W3Codec``."""
+    try:
+        if all(hasattr(cls, name) for cls, names in parts.items() for name in names):
+            codec = ArrayCodec()
+            if _round_trips(codec):
+                return codec
+    except (AttributeError, TypeError, ValueError, struct.error):
+        pass
+    return whoosh3.W3Codec()
+
+
+def _round_trips(codec) -> bool:
+    """Write 300 postings (3 blocks, positions and characters) and read them back."""
+    from whoosh.filedb.structfile import StructFile
+    from whoosh.formats import Characters
+
+    fmt = Characters()
+    postings = [(d * 3 + 1, float(d % 4 + 1),
+                 fmt.encode([(p, p * 5, p * 5 + 4) for p in range(d % 4 + 1)]))
+                for d in range(300)]
+    sink = BytesIO()
+    postfile = StructFile(sink)
+    writer = codec.postings_writer(postfile)
+    terminfo = whoosh3.W3TermInfo()
+    writer.start_postings(fmt, terminfo)
+    for docnum, weight, value in postings:
+        writer.add_posting(docnum, weight, value, 5)
+    writer.finish_postings()
+    reader = StructFile(BytesIO(sink.getvalue()))
+    matcher = codec.postings_reader(reader, terminfo, fmt)
+    read = []
+    while matcher.is_active():
+        read.append((matcher.id(), matcher.weight(), matcher.value()))
+        matcher.next()
+    return read == postings

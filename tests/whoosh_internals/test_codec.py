@@ -1,0 +1,210 @@
+"""offres' codec (typed-array posting blocks) against Whoosh's W3 codec: the same postings,
+block statistics, search results, scores and highlights, read by Whoosh's own searcher."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+import whoosh
+from whoosh import index as whoosh_index
+from whoosh import query as Q
+from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+from whoosh.filedb.structfile import StructFile
+from whoosh.formats import Characters, Existence, Frequency, Positions
+from whoosh.qparser import MultifieldParser
+
+from indexer import build_index, open_index
+from indexer.offer import Offer
+from indexer.schema import make_schema, offer_to_document
+from indexer.searching.scoring import TermScores
+from indexer.store import live_build
+from indexer.whoosh_internals.codec import ArrayCodec, choose_codec, offres_codec
+from indexer.whoosh_internals.postings import positions, term_values
+
+from support import AS_OF, SEED_CORPUS
+
+_GENERATE = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
+WHOOSH_QUERIES = ["social", "comptable", "travailleur social", "educateur OR infirmier",
+                  '"protection de l\'enfance"', "santé -publique", "educ*", "title:comptable",
+                  "koné", "employer_text:province"]
+USER_QUERIES = ["travailleur social", "educatrice", '"santé publique"', "comptable -nuit",
+                "educateur OU infirmier", "houailou", "mot-introuvable"]
+
+
+def test_this_whoosh_gets_the_array_codec():
+    codec = offres_codec()
+    if whoosh.versionstring() == "2.7.4":
+        assert isinstance(codec, ArrayCodec)
+    assert isinstance(codec, W3Codec)  # ArrayCodec is one; the fallback is W3's own
+
+
+def test_a_whoosh_without_the_internals_gets_w3s_own_codec():
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    codec = choose_codec({W3LeafMatcher: ("_read_ids", "_a_method_no_whoosh_has")})
+    assert type(codec) is W3Codec
+    assert isinstance(choose_codec({W3LeafMatcher: ("_read_ids",)}), ArrayCodec)
+
+
+POSTING_SETS = {
+    "characters, 3 blocks": (Characters(), [
+        (d * 3 + 1, float(d % 4 + 1), Characters().encode([(p, p * 5, p * 5 + 4) for p in range(d % 4 + 1)]))
+        for d in range(300)]),
+    "positions, large gaps": (Positions(), [
+        (d * 70_001, 2.0, Positions().encode([d % 9, d % 9 + 40])) for d in range(200)]),
+    "frequency, boosted weights": (Frequency(), [(d, 1.5 * (d % 3 + 1), (d % 3 + 1).to_bytes(4, "big"))
+                                                 for d in range(0, 1000, 7)]),
+    "existence, weights all one": (Existence(), [(d, 1.0, b"") for d in range(130)]),
+    "one posting": (Positions(), [(42, 1.0, Positions().encode([3]))]),
+}
+
+
+def _write_read(codec, fmt, postings):
+    sink = BytesIO()
+    writer = codec.postings_writer(StructFile(sink))
+    terminfo = W3TermInfo()
+    writer.start_postings(fmt, terminfo)
+    for docnum, weight, value in postings:
+        writer.add_posting(docnum, weight, value, docnum % 50 + 1)
+    writer.finish_postings()
+    matcher = codec.postings_reader(StructFile(BytesIO(sink.getvalue())), terminfo, fmt)
+    read, blocks = [], []
+    while matcher.is_active():
+        blocks.append((matcher.block_min_id(), matcher.block_max_id(), matcher.block_max_weight(),
+                       matcher.block_min_length(), matcher.block_max_length()))
+        read.append((matcher.id(), matcher.weight(), matcher.value()))
+        while not matcher.next():
+            read.append((matcher.id(), matcher.weight(), matcher.value()))
+    stats = (terminfo.weight(), terminfo.doc_frequency(), terminfo.min_id(), terminfo.max_id(),
+             terminfo.max_weight(), terminfo.min_length(), terminfo.max_length())
+    return read, blocks, stats
+
+
+@pytest.mark.parametrize("name", POSTING_SETS)
+def test_posting_lists_read_back_as_w3_reads_them(name):
+    fmt, postings = POSTING_SETS[name]
+    ours = _write_read(offres_codec(), fmt, postings)
+    w3 = _write_read(W3Codec(), fmt, postings)
+    assert ours == w3
+    read, _, _ = ours
+    if fmt.fixed_value_size() != 0:
+        assert read == [(d, pytest.approx(w), v) for d, w, v in postings]
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory) -> list[dict]:
+    spec = importlib.util.spec_from_file_location("bench_generate_codec", _GENERATE)
+    generate = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = generate
+    spec.loader.exec_module(generate)
+    folder = tmp_path_factory.mktemp("codec")
+    generate.generate(250, folder / "corpus", seed=7)
+    build_index(folder / "corpus", folder / "index")
+    ix = whoosh_index.open_dir(str(live_build(folder / "index")))
+    with ix.searcher() as searcher:
+        stored = [searcher.stored_fields(d) for d in range(searcher.doc_count_all())]
+    return [offer_to_document(Offer.from_dict(json.loads(s["offer"])), s["id"], s["digest"])
+            for s in stored]
+
+
+def _index(folder: Path, codec, documents: list[dict]):
+    """Two segments (no merge), then deletions in both."""
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), make_schema())
+    half = len(documents) // 2
+    for part in (documents[:half], documents[half:]):
+        writer = ix.writer(codec=codec)
+        for document in part:
+            writer.add_document(**document)
+        writer.commit(merge=False)
+    writer = ix.writer(codec=codec)
+    for docnum in (2, 30, half + 5):
+        writer.delete_document(docnum)
+    writer.commit(merge=False)
+    return whoosh_index.open_dir(str(folder))
+
+
+@pytest.fixture(scope="module")
+def both(documents, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("both")
+    return _index(folder / "w3", W3Codec(), documents), _index(folder / "ours", offres_codec(), documents)
+
+
+def _hits(searcher, query, limit):
+    results = searcher.search(query, limit=limit)
+    return [(hit.docnum, hit.score, hit.highlights("title")) for hit in results], len(results)
+
+
+def test_whoosh_searcher_gives_the_same_results(both):
+    w3, ours = both
+    parser = MultifieldParser(["title", "body"], w3.schema)
+    with w3.searcher() as a, ours.searcher() as b:
+        assert type(b.reader().leaf_readers()[0][0].segment().codec()) is type(offres_codec())
+        found = 0
+        for text in WHOOSH_QUERIES:
+            query = parser.parse(text)
+            for limit in (None, 10):
+                assert _hits(b, query, limit) == _hits(a, query, limit), (text, limit)
+            found += bool(a.search(query).scored_length())
+        assert found >= 7
+
+
+def test_our_evaluator_reads_the_same_scores_and_positions(both):
+    w3, ours = both
+    with w3.searcher() as a, ours.searcher() as b:
+        live = [d for d in range(a.doc_count_all()) if not a.reader().is_deleted(d)]
+        for field, text in [("body", "social"), ("title", "comptabl"), ("body", "enfanc"),
+                            ("place_text", "kon"), ("employer_text", "provinc")]:
+            query = Q.Term(field, text)
+            assert (TermScores().evaluate(b, ("b", 1), query, live)
+                    == TermScores().evaluate(a, ("a", 1), query, live))
+            assert positions(b, field, text) == positions(a, field, text)
+            btext = text.encode("utf-8")
+            for cache in (None, {}):
+                get = None if cache is None else (lambda entry, build, c=cache: c.setdefault(entry, build()))
+                assert (term_values(b.reader(), field, btext, live[::7], get)
+                        == term_values(a.reader(), field, btext, live[::7], get and None))
+
+
+def test_a_built_index_uses_the_codec_and_whoosh_reads_it(tmp_path):
+    build_index(SEED_CORPUS, tmp_path / "index")
+    ix = whoosh_index.open_dir(str(live_build(tmp_path / "index")))
+    with ix.searcher() as searcher:
+        codecs = {type(leaf.segment().codec()) for leaf, _ in searcher.reader().leaf_readers()}
+        assert codecs == {type(offres_codec())}
+        live = list(range(searcher.doc_count_all()))
+        terms = [(field, text.decode("utf-8")) for field in ("title", "body")
+                 for _, text in searcher.reader().most_frequent_terms(field, 3)]
+        assert len(terms) == 6
+        for field, text in terms:
+            query = Q.Term(field, text)
+            expected = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+            assert expected
+            got = TermScores().evaluate(searcher, ("g", 1), query, live)
+            assert got.keys() == expected.keys()
+            assert all(got[d] == pytest.approx(score, rel=1e-12) for d, score in expected.items())
+
+
+def test_user_queries_give_the_same_pages(documents, tmp_path):
+    """The whole search (`Index.search`) over an index of each codec: same pages."""
+    pages = {}
+    for name, codec in (("w3", W3Codec()), ("ours", offres_codec())):
+        folder = tmp_path / name
+        build_index(SEED_CORPUS, folder)  # the index folder (manifest, vocabulary)...
+        ix = whoosh_index.create_in(str(live_build(folder)), make_schema())  # ...new offers
+        writer = ix.writer(codec=codec)
+        for document in documents:
+            writer.add_document(**document)
+        writer.commit()
+        with open_index(folder) as index:
+            pages[name] = [index.search(text, as_of=AS_OF) for text in USER_QUERIES]
+    assert any(page.total for page in pages["w3"])
+    for w3_page, our_page in zip(pages["w3"], pages["ours"]):
+        assert our_page.total == w3_page.total
+        assert our_page.hits == w3_page.hits  # references, scores, snippets, titles
+        assert our_page.facets == w3_page.facets
