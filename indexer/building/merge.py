@@ -102,6 +102,17 @@ def merge_offers(offers: list[Offer]) -> tuple[Offer, list[str]]:
             changes["title"] = title
             text = best.text.removeprefix(best.title).lstrip("\n") if best.title else best.text
             changes["text"] = f"{title}\n{text}" if text else title
+    # The same publication in another format (no deposit date or deadline of its own that
+    # differs) gives the body when it states more of it: a JSON-LD summary must not hide
+    # the skills and tools its Markdown page lists. Another version keeps its own body.
+    same = [o for o in offers if all(getattr(o, n) in (None, getattr(best, n))
+                                     for n in ("posted", "deadline"))]
+    body = max(same, key=lambda o: len(o.text))
+    if len(body.text) > len(best.text):
+        title = changes.get("title", best.title)
+        text = body.text.removeprefix(body.title).lstrip("\n") if body.title else body.text
+        changes["sections"] = body.sections
+        changes["text"] = f"{title}\n{text}" if text and title else (text or title)
     stated_posted = [o.posted for o in offers if o.posted is not None]
     stated_deadlines = [o.deadline for o in offers if o.deadline is not None]
     deadlines = _date(offers, "deadline", reference, warnings, stated_posted)

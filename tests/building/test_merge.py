@@ -70,6 +70,17 @@ def test_is_placeholder_title(title: str, placeholder: bool) -> None:
         # what the best file states stands
         ([offer("a", employer="Province Sud", direction="DPASS"), offer("b", employer="Province Nord", direction="X")],
          dict(employer="Province Sud", direction="DPASS", source="a")),
+        # the same publication in another format gives the body when it states more of it
+        ([offer("a", title="Développeur", posted=D(2026, 5, 8), text="Développeur\nCodage",
+                sections=(("Responsabilités", "Codage"),)),
+          offer("b", title="DSI - Développeur", text="DSI - Développeur\nCodage\nJava, Excel",
+                sections=(("Missions", "Codage"), ("Savoirs", "Java, Excel")))],
+         dict(title="Développeur", text="Développeur\nCodage\nJava, Excel", source="a",
+              sections=(("Missions", "Codage"), ("Savoirs", "Java, Excel")), posted=D(2026, 5, 8))),
+        # another version (its own deposit date) keeps its body, even a shorter one
+        ([offer("a", title="Agent", posted=D(2026, 7, 8), text="Agent\nNouvelle version"),
+          offer("b", title="Agent", posted=D(2026, 7, 1), text="Agent\nAncienne version, plus longue")],
+         dict(text="Agent\nNouvelle version")),
     ],
 )
 def test_merge_offers(offers: list[Offer], expected: dict) -> None:
