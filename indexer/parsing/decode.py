@@ -6,7 +6,7 @@ import os
 import re
 
 from indexer.errors import OfferFileError
-from indexer.hygiene import clean_text
+from indexer.hygiene import INVISIBLE, clean_text
 
 # Larger files are refused: no offer is that long, and a file this size would be pasted data.
 DEFAULT_MAX_BYTES = 2_000_000
@@ -30,7 +30,6 @@ _FRENCH = frozenset(
 )
 # Characters that never belong in an offer: C0/C1 controls, replacement char, noncharacters.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\ufffe\uffff]")
-_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
 
 
 def _refuse(source: str, reason: str) -> OfferFileError:
@@ -136,7 +135,7 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
             raise _refuse(source, "fichier binaire ou corrompu (caractères de contrôle)")
 
     text = normalise_text(text)
-    if not text.strip().strip(_INVISIBLE).strip():
+    if not text.strip().strip(INVISIBLE).strip():
         raise _refuse(source, "fichier vide (seulement des espaces)")
     try:
         text.encode("utf-8")
