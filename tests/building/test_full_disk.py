@@ -53,18 +53,14 @@ def big_offers(corpus: Path, count: int = 40) -> None:
             encoding="utf-8")
 
 
-def corpus_and_index(tmp_path: Path, disk: Path) -> tuple[Path, Path, Path]:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for seed in SEEDS:
-        (corpus / seed.name).write_bytes(seed.read_bytes())
+def corpus_and_index(corpus: Path, disk: Path) -> tuple[Path, Path, Path]:
     index = disk / "index"
     build_index(corpus, index)
     return corpus, index, live_build(index)
 
 
-def test_incremental_commit_on_a_full_disk_leaves_the_live_build_as_it_was(tmp_path, disk, capsys):
-    corpus, index, live = corpus_and_index(tmp_path, disk)
+def test_incremental_commit_on_a_full_disk_leaves_the_live_build_as_it_was(corpus_copy, disk, capsys):
+    corpus, index, live = corpus_and_index(corpus_copy, disk)
     before = listing(live)
     big_offers(corpus)
     filler = fill(disk, leave=400_000)
@@ -83,8 +79,8 @@ def test_incremental_commit_on_a_full_disk_leaves_the_live_build_as_it_was(tmp_p
         assert served.search("compétence7").total == 40
 
 
-def test_full_build_on_a_full_disk_keeps_the_old_index(tmp_path, disk, capsys):
-    corpus, index, live = corpus_and_index(tmp_path, disk)
+def test_full_build_on_a_full_disk_keeps_the_old_index(corpus_copy, disk, capsys):
+    corpus, index, live = corpus_and_index(corpus_copy, disk)
     before = listing(live)
     builds = sorted(p.name for p in (index / "builds").iterdir())
     big_offers(corpus)

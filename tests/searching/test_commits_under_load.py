@@ -13,11 +13,8 @@ SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
 COMMITS = 12
 
 
-def test_searches_during_incremental_commits_never_fail(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for seed in SEEDS:
-        (corpus / seed.name).write_bytes(seed.read_bytes())
+def test_searches_during_incremental_commits_never_fail(tmp_path, corpus_copy):
+    corpus = corpus_copy
     index_dir = tmp_path / "index"
     build_index(corpus, index_dir)
     live = live_build(index_dir)
