@@ -15,6 +15,7 @@ from whoosh.analysis import KeywordAnalyzer
 from indexer import facetvalues
 from indexer.analysis import french_analyzer
 from indexer.offer import Offer
+from indexer.parsing.references import split_reference
 
 # Facet fields: exact values, stored, kept as columns for fast counting. The local filters
 # (zone, contract, category, residence, ROME family) and the corps hold the words the
@@ -79,7 +80,9 @@ def reference_keys(reference: str | None) -> list[str]:
     """
     if not reference:
         return []
-    ref = reference.strip().lower()
+    # Typed or linked in another of its real spellings ("3134-25-0977 SR", "…_SR"), a
+    # reference still names the same offer.
+    ref = (split_reference(reference)[0] or reference).strip().lower()
     keys = [ref, slugify_reference(ref).lower()]
     number = _REF_SPLIT.split(ref)[0]
     keys.append(number)

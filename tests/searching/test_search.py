@@ -214,3 +214,9 @@ def test_warm_reads_ahead_and_changes_no_answer(seed_index_dir):
     with open_index(seed_index_dir) as cold, open_index(seed_index_dir) as warm:
         warm.warm()
         assert answer(warm) == answer(cold)
+
+
+@pytest.mark.parametrize("spelling", ["3134-25-0977/SR", "3134-25-0977 SR", "3134-25-0977_SR",
+                                      "3134-25-0977-SR", "3134-25-0977 sr", "25-0977"])
+def test_an_offer_is_found_under_every_spelling_of_its_reference(seed_index, spelling):
+    assert seed_index.get(spelling).reference == CESF
