@@ -13,19 +13,24 @@
   if (panel && wide) { panel.open = true; }
   var toggle = document.querySelector(".filters-toggle");
   if (panel && toggle) {
-    toggle.setAttribute("role", "button");
-    toggle.setAttribute("aria-expanded", panel.open ? "true" : "false");
-    panel.addEventListener("toggle", function () {
+    /* The "toggle" event of <details> comes a task later: the script's own changes say
+       their state at once, so the button never announces a stale one. */
+    var expanded = function () {
       toggle.setAttribute("aria-expanded", panel.open ? "true" : "false");
-    });
+    };
+    toggle.setAttribute("role", "button");
+    expanded();
+    panel.addEventListener("toggle", expanded);
     toggle.addEventListener("click", function (event) {
       event.preventDefault();
       panel.open = true;
+      expanded();
       panel.querySelector("summary").focus();
     });
     panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && panel.open && !wide) {
         panel.open = false;
+        expanded();
         toggle.focus();
       }
     });
