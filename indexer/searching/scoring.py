@@ -22,7 +22,8 @@ from whoosh import query as Q
 from whoosh.scoring import BM25F
 
 from indexer.whoosh_internals.columns import read_field_lengths
-from indexer.whoosh_internals.postings import field_b, live_postings, positions
+from indexer.searching.phrases import adjacent_docs
+from indexer.whoosh_internals.postings import field_b, live_postings
 
 
 # At most this many cached entries (postings, positions, block documents) per index
@@ -63,12 +64,6 @@ class TermScores:
         """Every live document holding ``field:text``, with its BM25F score."""
         return self._cached(key, ("scores", field, text),
                             lambda: self._compute(searcher, key, field, text))
-
-    def positions(self, searcher, key: tuple, field: str, text: str,
-                  docnums: list[int]) -> dict[int, frozenset]:
-        """The positions of ``field:text`` in each of ``docnums`` (sorted, live) holding it,
-        read from the term's posting blocks that hold them (kept in this cache)."""
-        return positions(searcher, field, text, docnums, self.cache_for(key))
 
     def cache_for(self, key: tuple):
         """For `indexer.whoosh_internals.postings.term_values`: ``(entry, build) -> value`` in this cache, for generation ``key``."""
@@ -219,24 +214,8 @@ class TermScores:
         candidates = _intersect(parts)
         if len(words) == 1 or not candidates:
             return candidates
-        # Only the candidates' positions: a rare word in a phrase spares decoding every
-        # posting of the common ones.
-        docnums = sorted(candidates)
-        positions = {word: self.positions(searcher, key, field, word, docnums)
-                     for word in set(words)}
-        first = positions[words[0]]
-        # Word i at p + i, i.e. p in (word i's positions - i): set operations run in C.
-        rest = [(positions[word], (-i).__add__) for i, word in enumerate(words) if i]
-        kept = {}
-        for d, score in candidates.items():
-            starts = first[d]
-            for found, shift in rest:
-                starts = starts.intersection(map(shift, found[d]))
-                if not starts:
-                    break
-            else:
-                kept[d] = score
-        return kept
+        kept = adjacent_docs(searcher, field, words, sorted(candidates), self.cache_for(key))
+        return {d: candidates[d] for d in kept}
 
 
 def _node_key(query: Q.Query) -> tuple:
