@@ -13,6 +13,7 @@ Layout of an index folder::
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -20,7 +21,7 @@ import shutil
 import sqlite3
 import time
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -28,7 +29,7 @@ from whoosh.filedb.filestore import FileStorage
 from indexer.errors import IndexLockedError, IndexNotFoundError
 
 MANIFEST = "manifest.sqlite"
-MANIFEST_VERSION = 6  # an incremental build over an older manifest falls back to a full one
+MANIFEST_VERSION = 7  # an incremental build over an older manifest falls back to a full one
 VOCABULARY = "vocabulary.json"
 
 
@@ -154,17 +155,24 @@ def new_build_folder(index_dir: Path) -> Path:
     return build
 
 
-# The manifest is an SQLite file: an incremental update reads it once and writes only the
-# rows that changed, in one transaction, instead of reading and rewriting 28 MB of JSON
-# at 100,000 offers. Its content, as `read_manifest` returns it:
-#   {"files": {source: [digest, id, rank (list), size, mtime_ns]}, "docs": {id: digest}}
+# The manifest is an SQLite file: an incremental update asks it only what it compares (each
+# file's size and modification time), reads whole rows only for the references that changed,
+# and writes only the rows that differ, in one transaction, in place. Its content, as
+# `read_manifest` gives it:
+#   {"files": {source: [digest, id, rank (list), size, mtime_ns]}, "docs": {id: digest},
+#    "groups": {id: digest of the files of an id several files state}}
+# meta.generation is the Whoosh generation the manifest describes: an update whose index
+# commit went through but whose manifest commit did not (a full disk, a crash between the
+# two) leaves them apart, and the next incremental build is then a full one.
 _MANIFEST_SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files (source TEXT PRIMARY KEY, digest TEXT NOT NULL, doc_id TEXT NOT NULL,
-                    rank TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL);
-CREATE TABLE docs (doc_id TEXT PRIMARY KEY, digest TEXT NOT NULL);
-CREATE TABLE groups (doc_id TEXT PRIMARY KEY, digest TEXT NOT NULL);
+                    rank TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX files_by_doc ON files (doc_id);
+CREATE TABLE docs (doc_id TEXT PRIMARY KEY, digest TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE groups (doc_id TEXT PRIMARY KEY, digest TEXT NOT NULL) WITHOUT ROWID;
 """
+_TABLES = ("files", "docs", "groups")
 
 
 def _file_rows(files: dict[str, list]) -> list[tuple]:
@@ -172,75 +180,195 @@ def _file_rows(files: dict[str, list]) -> list[tuple]:
             for source, (digest, doc_id, rank, size, mtime) in files.items()]
 
 
+def _rank(text: str) -> list[int]:
+    # integers, comma-separated (a tenth of json.loads' time per row)
+    return [int(n) for n in text.split(",") if n]
+
+
+def _generation(build: Path) -> int:
+    """The Whoosh generation of the index in ``build`` (-1 when there is none)."""
+    if not whoosh_index.exists_in(str(build)):
+        return -1
+    return open_unmapped(build).latest_generation()
+
+
+@contextlib.contextmanager
+def _disk_errors(path: Path) -> Iterator[None]:
+    """SQLite's full disk or I/O error as the OSError the build reports in French."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code == sqlite3.SQLITE_FULL:
+            raise OSError(errno.ENOSPC, str(exc), str(path)) from exc
+        if code is not None and code & 0xFF == sqlite3.SQLITE_IOERR:
+            raise OSError(errno.EIO, str(exc), str(path)) from exc
+        raise
+
+
 def write_manifest(build: Path, manifest: dict) -> None:
-    """Write a whole manifest (a full build) beside ``build / MANIFEST``, then rename it over."""
+    """Write a whole manifest (a full build, once its index is committed) beside
+    ``build / MANIFEST``, then rename it over."""
     tmp = build / (MANIFEST + ".tmp")
     tmp.unlink(missing_ok=True)
-    db = sqlite3.connect(tmp)
-    try:
-        with db:
-            db.executescript(_MANIFEST_SCHEMA)
-            db.execute("INSERT INTO meta VALUES ('version', ?)", (str(MANIFEST_VERSION),))
-            db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", _file_rows(manifest["files"]))
-            db.executemany("INSERT INTO docs VALUES (?, ?)", manifest["docs"].items())
-            db.executemany("INSERT INTO groups VALUES (?, ?)", manifest["groups"].items())
-    finally:
-        db.close()
-    os.replace(tmp, build / MANIFEST)
-
-
-def stage_manifest(build: Path, previous: dict, manifest: dict) -> Path:
-    """The manifest of ``build`` brought from ``previous`` (as `read_manifest` gave it) to
-    ``manifest`` in a copy, ``MANIFEST.tmp``, for a rename once the index commit succeeded:
-    only the rows that differ are written, in one transaction. On a failure (a full disk)
-    the copy is removed and the live manifest is untouched."""
-    def changes(old: dict, new: dict) -> tuple[list, dict]:
-        return [k for k in old if k not in new], {k: v for k, v in new.items() if old.get(k) != v}
-
-    tmp = build / (MANIFEST + ".tmp")
-    try:
-        shutil.copyfile(build / MANIFEST, tmp)
+    with _disk_errors(tmp):
         db = sqlite3.connect(tmp)
         try:
             with db:
-                gone, files = changes(previous["files"], manifest["files"])
-                db.executemany("DELETE FROM files WHERE source = ?", [(k,) for k in gone])
-                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                               _file_rows(files))
-                for table in ("docs", "groups"):
-                    gone, rows = changes(previous[table], manifest[table])
-                    db.executemany(f"DELETE FROM {table} WHERE doc_id = ?", [(k,) for k in gone])
-                    db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows.items())
+                db.executescript(_MANIFEST_SCHEMA)
+                db.executemany("INSERT INTO meta VALUES (?, ?)", [
+                    ("version", str(MANIFEST_VERSION)), ("generation", str(_generation(build)))])
+                db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                               sorted(_file_rows(manifest["files"])))
+                db.executemany("INSERT INTO docs VALUES (?, ?)", sorted(manifest["docs"].items()))
+                db.executemany("INSERT INTO groups VALUES (?, ?)", sorted(manifest["groups"].items()))
         finally:
             db.close()
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    return tmp
+    os.replace(tmp, build / MANIFEST)
 
 
-def read_manifest(build: Path) -> dict | None:
-    """The build's manifest, or None when it is missing, unreadable or of another version."""
+def _valid(db: sqlite3.Connection, build: Path) -> bool:
+    meta = dict(db.execute("SELECT key, value FROM meta"))
+    return (meta.get("version") == str(MANIFEST_VERSION)
+            and meta.get("generation") == str(_generation(build)))
+
+
+class StoredManifest(Mapping):
+    """A build's manifest as `read_manifest` gives it, each table read when first asked for
+    (an incremental update asks `ManifestUpdate` for what it needs instead)."""
+
+    def __init__(self, build: Path) -> None:
+        self.build = build
+        self._tables: dict[str, dict] = {}
+
+    def __getitem__(self, key: str):
+        if key == "version":
+            return MANIFEST_VERSION
+        if key not in _TABLES:
+            raise KeyError(key)
+        if key not in self._tables:
+            db = sqlite3.connect(f"file:{self.build / MANIFEST}?mode=ro", uri=True)
+            try:
+                if key == "files":
+                    table = {source: [digest, doc_id, _rank(rank), size, mtime] for
+                             source, digest, doc_id, rank, size, mtime in db.execute("SELECT * FROM files")}
+                else:
+                    table = dict(db.execute(f"SELECT doc_id, digest FROM {key}"))
+            finally:
+                db.close()
+            self._tables[key] = table
+        return self._tables[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("version", *_TABLES))
+
+    def __len__(self) -> int:
+        return 1 + len(_TABLES)
+
+
+def read_manifest(build: Path) -> StoredManifest | None:
+    """The build's manifest, or None when it is missing, unreadable, of another version or
+    of another generation of the index than the one in ``build``."""
     path = build / MANIFEST
     if not path.is_file():
         return None
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            version = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-            if version is None or version[0] != str(MANIFEST_VERSION):
+            if not _valid(db, build):
                 return None
-            # rank: integers, comma-separated (a tenth of json.loads' time per row)
-            files = {source: [digest, doc_id, [int(n) for n in rank.split(",") if n], size, mtime]
-                     for source, digest, doc_id, rank, size, mtime in db.execute("SELECT * FROM files")}
-            docs = dict(db.execute("SELECT doc_id, digest FROM docs"))
-            groups = dict(db.execute("SELECT doc_id, digest FROM groups"))
         finally:
             db.close()
     except (sqlite3.Error, ValueError):
         return None
-    return {"version": MANIFEST_VERSION, "files": files, "docs": docs, "groups": groups}
+    return StoredManifest(build)
+
+
+def diff(old: Mapping, new: Mapping) -> dict[str, tuple[list, dict]]:
+    """Table -> (keys gone, rows new or changed) from manifest ``old`` to ``new`` (whole
+    manifests, as `read_manifest` gives them)."""
+    return {table: ([k for k in old[table] if k not in new[table]],
+                    {k: v for k, v in new[table].items() if old[table].get(k) != v})
+            for table in _TABLES}
+
+
+class ManifestUpdate:
+    """The live manifest in one transaction: what an incremental build compares, read by
+    query, and the rows that changed, written in place but seen only after `commit`.
+
+    The transaction is opened before the index commit and committed after it: a failure
+    before (a full disk while SQLite journals) rolls it back and leaves the file byte for
+    byte as it was; a failure between the two commits leaves the generations apart, which
+    `read_manifest` refuses.
+    """
+
+    def __init__(self, build: Path) -> None:
+        self.path = build / MANIFEST
+        self.db = sqlite3.connect(self.path, isolation_level=None)
+        with _disk_errors(self.path):
+            self.db.execute("PRAGMA temp_store = MEMORY")
+            self.db.execute("BEGIN IMMEDIATE")
+
+    def stats(self) -> dict[str, tuple[int, int]]:
+        """source -> (size, mtime in ns) of every file the manifest knows."""
+        return {source: (size, mtime) for source, size, mtime in
+                self.db.execute("SELECT source, size, mtime FROM files")}
+
+    def files(self, sources: Iterable[str]) -> dict[str, tuple[str, str, tuple, int, int]]:
+        """source -> (digest, id, rank, size, mtime) of those of ``sources`` it knows."""
+        rows = self.db.execute("SELECT * FROM files WHERE source IN (SELECT value FROM json_each(?))",
+                               (json.dumps(list(sources)),))
+        return {row[0]: (row[1], row[2], tuple(_rank(row[3])), row[4], row[5]) for row in rows}
+
+    def files_of(self, ids: Iterable[str]) -> list[tuple[str, str, str, tuple, int, int]]:
+        """(source, digest, id, rank, size, mtime) of every file stating one of ``ids``."""
+        rows = self.db.execute("SELECT * FROM files WHERE doc_id IN (SELECT value FROM json_each(?))",
+                               (json.dumps(list(ids)),))
+        return [(s, d, i, tuple(_rank(r)), z, m) for s, d, i, r, z, m in rows]
+
+    def duplicated(self) -> list[tuple[str, str, tuple]]:
+        """(source, id, rank) of every file of an id several files state."""
+        rows = self.db.execute("SELECT source, doc_id, rank FROM files WHERE doc_id IN "
+                               "(SELECT doc_id FROM files GROUP BY doc_id HAVING count(*) > 1)")
+        return [(source, doc_id, tuple(_rank(rank))) for source, doc_id, rank in rows]
+
+    def digests(self, table: str, ids: Iterable[str]) -> dict[str, str]:
+        """id -> digest in ``table`` ("docs" or "groups") for those of ``ids`` it holds."""
+        assert table in _TABLES[1:]
+        return dict(self.db.execute(f"SELECT doc_id, digest FROM {table} WHERE doc_id IN "
+                                    "(SELECT value FROM json_each(?))", (json.dumps(list(ids)),)))
+
+    def count(self, table: str) -> int:
+        assert table in _TABLES
+        return self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def write(self, changes: Mapping[str, tuple[Iterable[str], Mapping]]) -> None:
+        """Apply table -> (keys gone, rows new or changed), as `diff` gives them; a file's row
+        is [digest, id, rank, size, mtime], a doc's or a group's the digest."""
+        with _disk_errors(self.path):
+            for table, (gone, rows) in changes.items():
+                key = "source" if table == "files" else "doc_id"
+                self.db.executemany(f"DELETE FROM {table} WHERE {key} = ?", [(k,) for k in gone])
+                if table == "files":
+                    self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                                        _file_rows(rows))
+                else:
+                    self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows.items())
+
+    def commit(self, build: Path) -> None:
+        """Make the changes the manifest of ``build``'s index as it now is."""
+        with _disk_errors(self.path):
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'generation'",
+                            (str(_generation(build)),))
+            self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        """Roll back whatever was not committed (SQLite removes its journal) and close."""
+        try:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+        finally:
+            self.db.close()
 
 
 def read_vocabulary(build: Path) -> dict[str, list]:

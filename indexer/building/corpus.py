@@ -95,13 +95,54 @@ def iter_corpus(root: str | os.PathLike) -> Iterator[Path | Skipped]:
     Hidden files and folders are ignored. Symbolic links are followed only when they
     stay inside the corpus; links that leave it or loop are refused.
     """
+    for item in _walk(root):
+        if isinstance(item, Skipped):
+            yield item
+        else:
+            folder, entry = item
+            yield _child(folder)(entry.name)
+
+
+def scan_corpus(root: str | os.PathLike) -> Iterator[tuple[str, int, int] | Skipped]:
+    """`iter_corpus`'s files as (source, size, mtime in ns), what an incremental build
+    compares with its manifest: ``source`` is ``str()`` of the path `iter_corpus` gives.
+
+    A file that cannot be stat-ed is a `Skipped` with its reason.
+    """
+    folder = prefix = None
+    for item in _walk(root):
+        if isinstance(item, Skipped):
+            yield item
+            continue
+        if item[0] is not folder:  # one folder's files come together: its prefix once
+            folder = item[0]
+            prefix = str(_child(folder)("x"))[:-1]  # "" for ".", "/" for "/", else "a/b/"
+        entry = item[1]
+        source = prefix + entry.name
+        try:
+            stat = entry.stat()
+        except OSError as exc:
+            yield unreadable(source, exc)
+            continue
+        yield source, stat.st_size, stat.st_mtime_ns
+
+
+def _child(folder: Path):
+    # Children built without parsing their path again (Path(entry.path) costs 1.7 s per
+    # 100,000 files); Path.iterdir uses the same helper.
+    return getattr(folder, "_make_child_relpath", folder.joinpath)
+
+
+def _walk(root: str | os.PathLike) -> Iterator[tuple[Path, os.DirEntry] | Skipped]:
+    """(folder, entry) of each offer file under ``root``, in a stable order, or a `Skipped`
+    for each refused one (`iter_corpus`'s rules, written once for both of its forms)."""
     root_path = Path(root)
     if not root_path.is_dir():
         raise CorpusNotFoundError(f"dossier du corpus introuvable : {root}")
     real_root = root_path.resolve()
     seen_dirs: set[str] = set()
 
-    def walk(folder: Path) -> Iterator[Path | Skipped]:
+    def walk(folder: Path) -> Iterator[tuple[Path, os.DirEntry] | Skipped]:
         real = os.path.realpath(folder)
         if real in seen_dirs:
             yield Skipped(str(folder), "lien symbolique en boucle")
@@ -112,18 +153,17 @@ def iter_corpus(root: str | os.PathLike) -> Iterator[Path | Skipped]:
         except OSError as exc:
             yield Skipped(printable(str(folder)), f"dossier illisible : {os_reason(exc)}")
             return
-        # Children built without parsing their path again (Path(entry.path) costs 1.7 s per
-        # 100,000 files); Path.iterdir uses the same helper.
-        child = getattr(folder, "_make_child_relpath", folder.joinpath)
+        child = _child(folder)
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
-            path = child(entry.name)
-            if printable(entry.name) != entry.name:
-                yield Skipped(printable(str(path)), "nom de fichier ou de dossier illisible (pas en UTF-8) : "
-                                                    "renommez-le")
+            if not name.isascii() and printable(name) != name:
+                yield Skipped(printable(str(child(name))), "nom de fichier ou de dossier illisible "
+                                                           "(pas en UTF-8) : renommez-le")
                 continue
             if entry.is_symlink():
+                path = child(name)
                 try:
                     target = path.resolve(strict=True)
                 except (OSError, RuntimeError):
@@ -137,14 +177,14 @@ def iter_corpus(root: str | os.PathLike) -> Iterator[Path | Skipped]:
             except OSError:
                 is_dir = False
             if is_dir:
-                yield from walk(path)
+                yield from walk(child(name))
             elif not entry.is_file() and (reason := _special(entry)):
-                yield Skipped(str(path), reason)
-            elif (suffix := _suffix(entry.name)) in OFFER_SUFFIXES:
-                yield path
+                yield Skipped(str(child(name)), reason)
+            elif (suffix := _suffix(name)) in OFFER_SUFFIXES:
+                yield folder, entry
             else:
                 suffix = suffix or "sans extension"
-                yield Skipped(str(path), f"format non pris en charge ({suffix})")
+                yield Skipped(str(child(name)), f"format non pris en charge ({suffix})")
 
     yield from walk(root_path)
 
