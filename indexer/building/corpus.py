@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import operator
 import os
 import stat as st
 from dataclasses import dataclass
@@ -99,32 +100,44 @@ def iter_corpus(root: str | os.PathLike) -> Iterator[Path | Skipped]:
         if isinstance(item, Skipped):
             yield item
         else:
-            folder, entry = item
-            yield _child(folder)(entry.name)
+            child = _child(item[0])
+            for entry in item[1]:
+                yield child(entry.name)
 
 
-def scan_corpus(root: str | os.PathLike) -> Iterator[tuple[str, int, int] | Skipped]:
-    """`iter_corpus`'s files as (source, size, mtime in ns), what an incremental build
-    compares with its manifest: ``source`` is ``str()`` of the path `iter_corpus` gives.
-
-    A file that cannot be stat-ed is a `Skipped` with its reason.
+def scan_corpus(root: str | os.PathLike) -> Iterator[tuple[str, list[tuple[str, int, int]]] | Skipped]:
+    """`iter_corpus`'s files, what an incremental build compares with its manifest: runs of
+    files of one folder as (folder, [(name, size, mtime in ns)]), where ``folder + name`` is
+    ``str()`` of the path `iter_corpus` gives. A file that cannot be stat-ed is a `Skipped`.
     """
-    folder = prefix = None
     for item in _walk(root):
         if isinstance(item, Skipped):
             yield item
             continue
-        if item[0] is not folder:  # one folder's files come together: its prefix once
-            folder = item[0]
-            prefix = str(_child(folder)("x"))[:-1]  # "" for ".", "/" for "/", else "a/b/"
-        entry = item[1]
-        source = prefix + entry.name
+        folder, entries = item
+        prefix = str(_child(folder)("x"))[:-1]  # "" for ".", "/" for "/", else "a/b/"
+        try:
+            stats = [entry.stat() for entry in entries]
+        except OSError:  # one went since the listing: the others still count
+            yield from _vanished(prefix, entries)
+            continue
+        yield prefix, [(e.name, s.st_size, s.st_mtime_ns) for e, s in zip(entries, stats)]
+
+
+def _vanished(prefix: str, entries: list[os.DirEntry]):
+    """`scan_corpus`'s run of files one by one, each that cannot be stat-ed a `Skipped`."""
+    files = []
+    for entry in entries:
         try:
             stat = entry.stat()
         except OSError as exc:
-            yield unreadable(source, exc)
+            yield unreadable(prefix + entry.name, exc)
             continue
-        yield source, stat.st_size, stat.st_mtime_ns
+        files.append((entry.name, stat.st_size, stat.st_mtime_ns))
+    yield prefix, files
+
+
+_name = operator.attrgetter("name")
 
 
 def _child(folder: Path):
@@ -133,32 +146,42 @@ def _child(folder: Path):
     return getattr(folder, "_make_child_relpath", folder.joinpath)
 
 
-def _walk(root: str | os.PathLike) -> Iterator[tuple[Path, os.DirEntry] | Skipped]:
-    """(folder, entry) of each offer file under ``root``, in a stable order, or a `Skipped`
-    for each refused one (`iter_corpus`'s rules, written once for both of its forms)."""
+def _walk(root: str | os.PathLike) -> Iterator[tuple[Path, list[os.DirEntry]] | Skipped]:
+    """The offer files under ``root``, in a stable order, as (folder, entries) runs of
+    files of one folder, or a `Skipped` for each refused one (`iter_corpus`'s rules,
+    written once for both of its forms)."""
     root_path = Path(root)
     if not root_path.is_dir():
         raise CorpusNotFoundError(f"dossier du corpus introuvable : {root}")
     real_root = root_path.resolve()
     seen_dirs: set[str] = set()
 
-    def walk(folder: Path) -> Iterator[tuple[Path, os.DirEntry] | Skipped]:
+    def walk(folder: Path) -> Iterator[tuple[Path, list[os.DirEntry]] | Skipped]:
         real = os.path.realpath(folder)
         if real in seen_dirs:
             yield Skipped(str(folder), "lien symbolique en boucle")
             return
         seen_dirs.add(real)
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            entries = sorted(os.scandir(folder), key=_name)
         except OSError as exc:
             yield Skipped(printable(str(folder)), f"dossier illisible : {os_reason(exc)}")
             return
         child = _child(folder)
+        run: list[os.DirEntry] = []  # offer files in a row, given together
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 continue
-            if not name.isascii() and printable(name) != name:
+            if name.isascii() and entry.is_file(follow_symlinks=False):  # most entries: no
+                dot = name.rfind(".")  # link, no folder, no name to check (_suffix, inlined)
+                if 0 < dot < len(name) - 1 and name[dot:].lower() in OFFER_SUFFIXES:
+                    run.append(entry)
+                    continue
+            if run:
+                yield folder, run
+                run = []
+            if printable(name) != name:
                 yield Skipped(printable(str(child(name))), "nom de fichier ou de dossier illisible "
                                                            "(pas en UTF-8) : renommez-le")
                 continue
@@ -181,10 +204,12 @@ def _walk(root: str | os.PathLike) -> Iterator[tuple[Path, os.DirEntry] | Skippe
             elif not entry.is_file() and (reason := _special(entry)):
                 yield Skipped(str(child(name)), reason)
             elif (suffix := _suffix(name)) in OFFER_SUFFIXES:
-                yield folder, entry
+                yield folder, [entry]
             else:
                 suffix = suffix or "sans extension"
                 yield Skipped(str(child(name)), f"format non pris en charge ({suffix})")
+        if run:
+            yield folder, run
 
     yield from walk(root_path)
 

@@ -19,8 +19,8 @@ from indexer.building.report import BuildReport, Progress
 from indexer.building.vocabulary import update_vocabulary
 from indexer.building.workers import PARALLEL_MIN_FILES
 from indexer.schema import offer_to_document, stored_offer
-from indexer.store import (MANIFEST_VERSION, VOCABULARY, ManifestUpdate, fsync_tree, open_unmapped,
-                           read_vocabulary, stage_json)
+from indexer.store import (MANIFEST_VERSION, VOCABULARY, ManifestUpdate, folder_digest, fsync_tree,
+                           open_unmapped, read_vocabulary, stage_json)
 from indexer.whoosh_internals.codec import offres_codec
 
 
@@ -64,21 +64,30 @@ class Scan(NamedTuple):
     #                             the files whose content changed or that are gone
     gone: set[str]  # sources the manifest lists that are no longer usable files
     restat: dict[str, list]  # same content, new size or mtime: the manifest row to write
+    folders: set[str]  # the folders whose files differ from the manifest's
 
 
 def scan(corpus: Path, manifest: ManifestUpdate, report: BuildReport, max_bytes: int,
          progress: Progress | None = None) -> Scan:
     """Compare the corpus with the manifest: one stat per file, and only the files whose
     size or modification time changed are read (their digest), parsed when it differs."""
-    known = manifest.stats()
-    touched: dict[str, tuple[int, int]] = {}
+    listing: dict[str, list[tuple[str, int, int]]] = {}
     for item in scan_corpus(corpus):
         if isinstance(item, Skipped):
             report.skipped.append(item)
-            continue
-        source, size, mtime = item
-        if known.pop(source, None) != (size, mtime):
-            touched[source] = (size, mtime)
+        else:
+            listing.setdefault(item[0], []).extend(item[1])
+    # A folder whose files have the same names, sizes and times as at the last build holds
+    # nothing to compare; the others are compared file by file.
+    digests = manifest.folders()
+    folders = [f for f, files in listing.items() if digests.pop(f, None) != folder_digest(files)]
+    known = manifest.stats([*folders, *digests])  # what is left in digests: folders gone
+    touched: dict[str, tuple[int, int]] = {}
+    for folder in folders:
+        for name, size, mtime in listing[folder]:
+            source = folder + name
+            if known.pop(source, None) != (size, mtime):
+                touched[source] = (size, mtime)
     gone = set(known)  # what is left was not seen: removed, renamed or refused now
     old = manifest.files([*touched, *gone])
     restat: dict[str, list] = {}
@@ -105,7 +114,7 @@ def scan(corpus: Path, manifest: ManifestUpdate, report: BuildReport, max_bytes:
         report.warnings.extend(f"{path}: {w}" for w in result.offer.warnings)
         read.append(Entry.of(result, corpus))
     replaced = {source: row for source, row in old.items() if source not in restat}
-    return Scan(read, replaced, gone, restat)
+    return Scan(read, replaced, gone, restat, {*folders, *digests})
 
 
 def _apply(ix, additions: dict[str, Entry], deletions: Iterable[str] = ()) -> None:
@@ -173,6 +182,7 @@ def _update(corpus: Path, live: Path, manifest: ManifestUpdate, report: BuildRep
         "groups": ([i for i in groups if i not in merged.groups],
                    {i: d for i, d in merged.groups.items() if groups.get(i) != d}),
     })
+    manifest.refresh_folders(found.folders)
     report.added = sum(1 for i in changed if i not in indexed)
     report.updated = len(changed) - report.added
     report.removed = len(removed)

@@ -13,6 +13,7 @@ from typing import Callable
 import pytest
 
 from indexer import build_index, open_index
+from indexer.building.corpus import Skipped, iter_corpus, scan_corpus
 from indexer.schema import stored_offer
 from indexer.store import MANIFEST, VOCABULARY, live_build, open_unmapped, read_manifest
 
@@ -113,6 +114,13 @@ def modify_in_place(root: Path) -> None:
     assert folder.stat().st_mtime_ns == before  # the folder does not show it: only the file does
 
 
+def modify_same_size(root: Path) -> None:
+    path = root / "c" / "05.txt"
+    data = path.read_bytes()
+    path.write_bytes(data.replace("Chauffeur".encode(), "Chauffard".encode()))
+    assert path.stat().st_size == len(data)
+
+
 def add(root: Path) -> None:
     write(root / "c" / "new.txt", offer("26-300", "Ingénieur hydraulique", commune="Koné"))
 
@@ -169,7 +177,7 @@ def touched_only(root: Path) -> None:
 
 
 CHANGES: list[Callable[[Path], None]] = [
-    modify_in_place, add, add_folder, remove, rename, move, remove_folder, duplicate_appears,
+    modify_in_place, modify_same_size, add, add_folder, remove, rename, move, remove_folder, duplicate_appears,
     duplicate_disappears, losing_duplicate_changes, merged_file_removed, reference_changes,
     becomes_unreadable, touched_only]
 
@@ -229,3 +237,22 @@ def test_a_manifest_behind_its_index_means_a_full_build(corpus: Path, tmp_path: 
     assert report.indexed == len(_stored(index_dir)) == len(_stored(index_dir))
     full = build_index(corpus, tmp_path / "full")
     assert _stored(index_dir) == _stored(tmp_path / "full") and report.indexed == full.indexed
+
+
+@pytest.mark.parametrize("where", ["absolute", "relative", "dot"])
+def test_scan_names_the_files_iter_corpus_gives(where, corpus: Path, monkeypatch) -> None:
+    """The sources an update compares are the paths a full build stores, however the corpus
+    is named; refused files are refused the same way."""
+    write(corpus / "b" / "notes.docx", "pas une offre")
+    write(corpus / "a" / ".cache" / "x.txt", "caché")
+    (corpus / "c" / "lien.txt").symlink_to(corpus / "a" / "00.txt")
+    root = {"absolute": corpus, "relative": Path(corpus.name), "dot": Path(".")}[where]
+    monkeypatch.chdir(corpus.parent if where == "relative" else corpus)
+    walked = list(iter_corpus(root))
+    scanned = list(scan_corpus(root))
+    assert [f + name for f, files in (i for i in scanned if not isinstance(i, Skipped))
+            for name, _, _ in files] == [str(p) for p in walked if not isinstance(p, Skipped)]
+    assert [i for i in scanned if isinstance(i, Skipped)] == [i for i in walked if isinstance(i, Skipped)]
+    stat = os.stat(str(walked[0]))
+    first = next(i for i in scanned if not isinstance(i, Skipped))[1][0]
+    assert first[1:] == (stat.st_size, stat.st_mtime_ns)
