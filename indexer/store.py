@@ -21,9 +21,9 @@ import os
 import shutil
 import sqlite3
 import time
-from pathlib import Path
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -70,11 +70,7 @@ def fsync_tree(folder: Path) -> None:
     """Whoosh never fsyncs; a build must be on disk before it is switched in."""
     for path in folder.iterdir():
         if path.is_file():
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            fsync_dir(path)  # a file is opened and synced the same way
     fsync_dir(folder)
 
 
@@ -157,17 +153,12 @@ def new_build_folder(index_dir: Path) -> Path:
     return build
 
 
-# The manifest is an SQLite file: an incremental update asks it only what it compares (each
-# file's size and modification time), reads whole rows only for the references that changed,
-# and writes only the rows that differ, in one transaction, in place. Its content, as
-# `read_manifest` gives it:
-#   {"files": {source: [digest, id, rank (list), size, mtime_ns]}, "docs": {id: digest},
-#    "groups": {id: digest of the files of an id several files state}}
-# folders: each folder's digest of its files' (name, size, mtime), so that an update compares
-# row by row only the folders whose digest differs (`folder_digest`).
-# meta.generation is the Whoosh generation the manifest describes: an update whose index
-# commit went through but whose manifest commit did not (a full disk, a crash between the
-# two) leaves them apart, and the next incremental build is then a full one.
+# The manifest is an SQLite file an update queries for what it compares and writes in place,
+# row by row (`ManifestUpdate`). As `read_manifest` gives it: {"files": {source: [digest, id,
+# rank (list), size, mtime_ns]}, "docs": {id: digest}, "groups": {id: digest of the files of an
+# id several files state}}; besides, each folder's `folder_digest`, and meta.generation, the
+# Whoosh generation it describes: a manifest whose commit failed after the index's (a full
+# disk, a crash between the two) is refused, and the next incremental build is a full one.
 _MANIFEST_SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files (source TEXT PRIMARY KEY, digest TEXT NOT NULL, doc_id TEXT NOT NULL,
@@ -190,11 +181,6 @@ def _rank(text: str) -> list[int]:
     return [int(n) for n in text.split(",") if n]
 
 
-def folder_of(source: str) -> str:
-    """The folder part of a source, as a prefix: "corpus/a/x.txt" -> "corpus/a/", "x.txt" -> ""."""
-    return source[:source.rfind("/") + 1]
-
-
 def folder_digest(files: list[tuple[str, int, int]]) -> bytes:
     """The digest of one folder's files, (name, size, mtime in ns) each, in any order."""
     names, sizes, mtimes = zip(*sorted(files)) if files else ((), (), ())
@@ -205,19 +191,17 @@ def folder_digest(files: list[tuple[str, int, int]]) -> bytes:
 
 
 def _folder_rows(files: Iterable[tuple[str, int, int]]) -> dict[str, bytes]:
-    """folder -> digest, from (source, size, mtime) rows."""
+    """folder ("corpus/a/", "" for "x.txt") -> digest, from (source, size, mtime) rows."""
     listing: dict[str, list] = {}
     for source, size, mtime in files:
-        folder = folder_of(source)
+        folder = source[:source.rfind("/") + 1]
         listing.setdefault(folder, []).append((source[len(folder):], size, mtime))
     return {folder: folder_digest(names) for folder, names in listing.items()}
 
 
 def _generation(build: Path) -> int:
     """The Whoosh generation of the index in ``build`` (-1 when there is none)."""
-    if not whoosh_index.exists_in(str(build)):
-        return -1
-    return open_unmapped(build).latest_generation()
+    return open_unmapped(build).latest_generation() if whoosh_index.exists_in(str(build)) else -1
 
 
 @contextlib.contextmanager
@@ -226,12 +210,11 @@ def _disk_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except sqlite3.OperationalError as exc:
-        code = getattr(exc, "sqlite_errorcode", None)
-        if code == sqlite3.SQLITE_FULL:
-            raise OSError(errno.ENOSPC, str(exc), str(path)) from exc
-        if code is not None and code & 0xFF == sqlite3.SQLITE_IOERR:
-            raise OSError(errno.EIO, str(exc), str(path)) from exc
-        raise
+        code = {sqlite3.SQLITE_FULL: errno.ENOSPC, sqlite3.SQLITE_IOERR: errno.EIO}.get(
+            getattr(exc, "sqlite_errorcode", 0) & 0xFF)  # the primary code of an extended one
+        if code is None:
+            raise
+        raise OSError(code, str(exc), str(path)) from exc
 
 
 def write_manifest(build: Path, manifest: dict) -> None:
@@ -239,21 +222,16 @@ def write_manifest(build: Path, manifest: dict) -> None:
     ``build / MANIFEST``, then rename it over."""
     tmp = build / (MANIFEST + ".tmp")
     tmp.unlink(missing_ok=True)
-    with _disk_errors(tmp):
-        db = sqlite3.connect(tmp)
-        try:
-            with db:
-                db.executescript(_MANIFEST_SCHEMA)
-                db.executemany("INSERT INTO meta VALUES (?, ?)", [
-                    ("version", str(MANIFEST_VERSION)), ("generation", str(_generation(build)))])
-                db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                               sorted(_file_rows(manifest["files"])))
-                db.executemany("INSERT INTO docs VALUES (?, ?)", sorted(manifest["docs"].items()))
-                db.executemany("INSERT INTO groups VALUES (?, ?)", sorted(manifest["groups"].items()))
-                db.executemany("INSERT INTO folders VALUES (?, ?)", sorted(_folder_rows(
-                    (source, size, mtime) for source, (*_, size, mtime) in manifest["files"].items()).items()))
-        finally:
-            db.close()
+    with _disk_errors(tmp), contextlib.closing(sqlite3.connect(tmp)) as db, db:  # db: one transaction
+        db.executescript(_MANIFEST_SCHEMA)
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [
+            ("version", str(MANIFEST_VERSION)), ("generation", str(_generation(build)))])
+        db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                       sorted(_file_rows(manifest["files"])))
+        db.executemany("INSERT INTO docs VALUES (?, ?)", sorted(manifest["docs"].items()))
+        db.executemany("INSERT INTO groups VALUES (?, ?)", sorted(manifest["groups"].items()))
+        db.executemany("INSERT INTO folders VALUES (?, ?)", sorted(_folder_rows(
+            (source, size, mtime) for source, (*_, size, mtime) in manifest["files"].items()).items()))
     os.replace(tmp, build / MANIFEST)
 
 
@@ -277,16 +255,10 @@ class StoredManifest(Mapping):
         if key not in _TABLES:
             raise KeyError(key)
         if key not in self._tables:
-            db = sqlite3.connect(f"file:{self.build / MANIFEST}?mode=ro", uri=True)
-            try:
-                if key == "files":
-                    table = {source: [digest, doc_id, _rank(rank), size, mtime] for
-                             source, digest, doc_id, rank, size, mtime in db.execute("SELECT * FROM files")}
-                else:
-                    table = dict(db.execute(f"SELECT doc_id, digest FROM {key}"))
-            finally:
-                db.close()
-            self._tables[key] = table
+            with contextlib.closing(sqlite3.connect(f"file:{self.build / MANIFEST}?mode=ro", uri=True)) as db:
+                self._tables[key] = {row[0]: [row[1], row[2], _rank(row[3]), row[4], row[5]]
+                                     for row in db.execute("SELECT * FROM files")} if key == "files" \
+                    else dict(db.execute(f"SELECT doc_id, digest FROM {key}"))
         return self._tables[key]
 
     def __iter__(self) -> Iterator[str]:
@@ -303,23 +275,12 @@ def read_manifest(build: Path) -> StoredManifest | None:
     if not path.is_file():
         return None
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             if not _valid(db, build):
                 return None
-        finally:
-            db.close()
     except (sqlite3.Error, ValueError):
         return None
     return StoredManifest(build)
-
-
-def diff(old: Mapping, new: Mapping) -> dict[str, tuple[list, dict]]:
-    """Table -> (keys gone, rows new or changed) from manifest ``old`` to ``new`` (whole
-    manifests, as `read_manifest` gives them)."""
-    return {table: ([k for k in old[table] if k not in new[table]],
-                    {k: v for k, v in new[table].items() if old[table].get(k) != v})
-            for table in _TABLES}
 
 
 class ManifestUpdate:
@@ -357,16 +318,18 @@ class ManifestUpdate:
                          if "/" not in source[len(folder):])
         return stats
 
+    def _where_in(self, select: str, column: str, keys: Iterable[str]) -> sqlite3.Cursor:
+        return self.db.execute(f"{select} WHERE {column} IN (SELECT value FROM json_each(?))",
+                               (json.dumps(list(keys)),))
+
     def files(self, sources: Iterable[str]) -> dict[str, tuple[str, str, tuple, int, int]]:
         """source -> (digest, id, rank, size, mtime) of those of ``sources`` it knows."""
-        rows = self.db.execute("SELECT * FROM files WHERE source IN (SELECT value FROM json_each(?))",
-                               (json.dumps(list(sources)),))
+        rows = self._where_in("SELECT * FROM files", "source", sources)
         return {row[0]: (row[1], row[2], tuple(_rank(row[3])), row[4], row[5]) for row in rows}
 
     def files_of(self, ids: Iterable[str]) -> list[tuple[str, str, str, tuple, int, int]]:
         """(source, digest, id, rank, size, mtime) of every file stating one of ``ids``."""
-        rows = self.db.execute("SELECT * FROM files WHERE doc_id IN (SELECT value FROM json_each(?))",
-                               (json.dumps(list(ids)),))
+        rows = self._where_in("SELECT * FROM files", "doc_id", ids)
         return [(s, d, i, tuple(_rank(r)), z, m) for s, d, i, r, z, m in rows]
 
     def duplicated(self) -> list[tuple[str, str, tuple]]:
@@ -377,17 +340,16 @@ class ManifestUpdate:
 
     def digests(self, table: str, ids: Iterable[str]) -> dict[str, str]:
         """id -> digest in ``table`` ("docs" or "groups") for those of ``ids`` it holds."""
-        assert table in _TABLES[1:]
-        return dict(self.db.execute(f"SELECT doc_id, digest FROM {table} WHERE doc_id IN "
-                                    "(SELECT value FROM json_each(?))", (json.dumps(list(ids)),)))
+        assert table in ("docs", "groups")
+        return dict(self._where_in(f"SELECT doc_id, digest FROM {table}", "doc_id", ids))
 
-    def count(self, table: str) -> int:
-        assert table in _TABLES
-        return self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    def indexed(self) -> int:
+        """How many offers the index holds."""
+        return self.db.execute("SELECT count(*) FROM docs").fetchone()[0]
 
     def write(self, changes: Mapping[str, tuple[Iterable[str], Mapping]]) -> None:
-        """Apply table -> (keys gone, rows new or changed), as `diff` gives them; a file's row
-        is [digest, id, rank, size, mtime], a doc's or a group's the digest."""
+        """Apply table -> (keys gone, rows new or changed); a file's row is [digest, id, rank,
+        size, mtime], a doc's, a group's or a folder's the digest."""
         with _disk_errors(self.path):
             for table, (gone, rows) in changes.items():
                 key = {"files": "source", "folders": "folder"}.get(table, "doc_id")
@@ -414,11 +376,9 @@ class ManifestUpdate:
 
     def close(self) -> None:
         """Roll back whatever was not committed (SQLite removes its journal) and close."""
-        try:
+        with contextlib.closing(self.db):
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
-        finally:
-            self.db.close()
 
 
 def read_vocabulary(build: Path) -> dict[str, list]:

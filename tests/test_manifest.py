@@ -8,8 +8,15 @@ import sqlite3
 from pathlib import Path
 
 from indexer import build_index
-from indexer.store import (MANIFEST, MANIFEST_VERSION, ManifestUpdate, diff, live_build, read_manifest,
+from indexer.store import (MANIFEST, MANIFEST_VERSION, ManifestUpdate, live_build, read_manifest,
                            write_manifest)
+
+
+def diff(old, new) -> dict[str, tuple[list, dict]]:
+    """Table -> (keys gone, rows new or changed) from manifest ``old`` to ``new``."""
+    return {table: ([k for k in old[table] if k not in new[table]],
+                    {k: v for k, v in new[table].items() if old[table].get(k) != v})
+            for table in ("files", "docs", "groups")}
 
 
 def _rows(build: Path) -> dict[str, list]:

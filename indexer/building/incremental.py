@@ -186,7 +186,7 @@ def _update(corpus: Path, live: Path, manifest: ManifestUpdate, report: BuildRep
     report.added = sum(1 for i in changed if i not in indexed)
     report.updated = len(changed) - report.added
     report.removed = len(removed)
-    report.indexed = manifest.count("docs")
+    report.indexed = manifest.indexed()
     report.unchanged = report.indexed - len(changed)
     report.duplicates = deduplicate(Entry(source, "", doc_id, rank)
                                     for source, doc_id, rank in manifest.duplicated())[1]
