@@ -31,7 +31,7 @@ from whoosh.filedb.filestore import FileStorage
 from indexer.errors import IndexLockedError, IndexNotFoundError
 
 MANIFEST = "manifest.sqlite"
-MANIFEST_VERSION = 7  # an incremental build over an older manifest falls back to a full one
+MANIFEST_VERSION = 8  # an incremental build over an older manifest falls back to a full one
 VOCABULARY = "vocabulary.json"
 
 
