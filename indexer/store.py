@@ -370,8 +370,8 @@ class ManifestUpdate:
     def commit(self, build: Path) -> None:
         """Make the changes the manifest of ``build``'s index as it now is."""
         with _disk_errors(self.path):
-            self.db.execute("UPDATE meta SET value = ? WHERE key = 'generation'",
-                            (str(_generation(build)),))
+            self.db.execute("UPDATE meta SET value = ?1 WHERE key = 'generation' AND value != ?1",
+                            (str(_generation(build)),))  # nothing changed: nothing written
             self.db.execute("COMMIT")
 
     def close(self) -> None:

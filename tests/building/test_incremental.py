@@ -256,3 +256,13 @@ def test_scan_names_the_files_iter_corpus_gives(where, corpus: Path, monkeypatch
     stat = os.stat(str(walked[0]))
     first = next(i for i in scanned if not isinstance(i, Skipped))[1][0]
     assert first[1:] == (stat.st_size, stat.st_mtime_ns)
+
+
+def test_nothing_changed_writes_nothing(corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir)
+    live = live_build(index_dir)
+    before = {p.name: p.read_bytes() for p in live.iterdir() if p.is_file()}
+    report = build_index(corpus, index_dir, incremental=True)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (0, 0, 0, report.indexed)
+    assert {p.name: p.read_bytes() for p in live.iterdir() if p.is_file()} == before
