@@ -69,8 +69,10 @@ class Scan(NamedTuple):
 
 def scan(corpus: Path, manifest: ManifestUpdate, report: BuildReport, max_bytes: int,
          progress: Progress | None = None) -> Scan:
-    """Compare the corpus with the manifest: one stat per file, and only the files whose
-    size or modification time changed are read (their digest), parsed when it differs."""
+    """Compare the corpus with the manifest: one stat per file; the files of a folder whose
+    digest of names, sizes and mtimes differs from the manifest's are compared one by one,
+    and only those whose size or mtime changed are read (their digest), parsed when it
+    differs."""
     listing: dict[str, list[tuple[str, int, int]]] = {}
     for item in scan_corpus(corpus):
         if isinstance(item, Skipped):
