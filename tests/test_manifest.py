@@ -8,7 +8,15 @@ import sqlite3
 from pathlib import Path
 
 from indexer import build_index
-from indexer.store import MANIFEST, MANIFEST_VERSION, live_build, read_manifest, stage_manifest
+from indexer.store import (MANIFEST, MANIFEST_VERSION, ManifestUpdate, live_build, read_manifest,
+                           write_manifest)
+
+
+def diff(old, new) -> dict[str, tuple[list, dict]]:
+    """Table -> (keys gone, rows new or changed) from manifest ``old`` to ``new``."""
+    return {table: ([k for k in old[table] if k not in new[table]],
+                    {k: v for k, v in new[table].items() if old[table].get(k) != v})
+            for table in ("files", "docs", "groups")}
 
 
 def _rows(build: Path) -> dict[str, list]:
@@ -40,8 +48,6 @@ def test_incremental_manifest_is_the_full_builds(corpus_copy: Path, tmp_path: Pa
 
 
 def test_update_writes_only_what_changed(tmp_path: Path) -> None:
-    from indexer.store import write_manifest
-
     old = {"files": {f"f{n}.txt": [f"d{n}", f"id{n}", [n, 0, 3, 10], 10, 1000 + n] for n in range(5)},
            "docs": {f"id{n}": f"d{n}" for n in range(5)}, "groups": {"id0": "g0", "id1": "g1"}}
     write_manifest(tmp_path, old)
@@ -60,9 +66,13 @@ def test_update_writes_only_what_changed(tmp_path: Path) -> None:
         """)
     db.close()
     live = (tmp_path / MANIFEST).read_bytes()
-    staged = stage_manifest(tmp_path, read_manifest(tmp_path), new)
-    assert (tmp_path / MANIFEST).read_bytes() == live  # the live manifest waits for the commit
-    staged.replace(tmp_path / MANIFEST)
+    update = ManifestUpdate(tmp_path)
+    try:
+        update.write(diff(read_manifest(tmp_path), new))
+        assert (tmp_path / MANIFEST).read_bytes() == live  # the live manifest waits for the commit
+        update.commit(tmp_path)
+    finally:
+        update.close()
     got = read_manifest(tmp_path)
     assert got["files"] == new["files"] and got["docs"] == new["docs"]
     assert got["groups"] == new["groups"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import operator
 import os
 import stat as st
 from dataclasses import dataclass
@@ -95,35 +96,97 @@ def iter_corpus(root: str | os.PathLike) -> Iterator[Path | Skipped]:
     Hidden files and folders are ignored. Symbolic links are followed only when they
     stay inside the corpus; links that leave it or loop are refused.
     """
+    for item in _walk(root):
+        if isinstance(item, Skipped):
+            yield item
+        else:
+            child = _child(item[0])
+            for entry in item[1]:
+                yield child(entry.name)
+
+
+def scan_corpus(root: str | os.PathLike) -> Iterator[tuple[str, list[tuple[str, int, int]]] | Skipped]:
+    """`iter_corpus`'s files, what an incremental build compares with its manifest: runs of
+    files of one folder as (folder, [(name, size, mtime in ns)]), where ``folder + name`` is
+    ``str()`` of the path `iter_corpus` gives. A file that cannot be stat-ed is a `Skipped`.
+    """
+    for item in _walk(root):
+        if isinstance(item, Skipped):
+            yield item
+            continue
+        folder, entries = item
+        prefix = str(_child(folder)("x"))[:-1]  # "" for ".", "/" for "/", else "a/b/"
+        try:
+            stats = [entry.stat() for entry in entries]
+        except OSError:  # one went since the listing: the others still count
+            yield from _vanished(prefix, entries)
+            continue
+        yield prefix, [(e.name, s.st_size, s.st_mtime_ns) for e, s in zip(entries, stats)]
+
+
+def _vanished(prefix: str, entries: list[os.DirEntry]):
+    """`scan_corpus`'s run of files one by one, each that cannot be stat-ed a `Skipped`."""
+    files = []
+    for entry in entries:
+        try:
+            stat = entry.stat()
+        except OSError as exc:
+            yield unreadable(prefix + entry.name, exc)
+            continue
+        files.append((entry.name, stat.st_size, stat.st_mtime_ns))
+    yield prefix, files
+
+
+_name = operator.attrgetter("name")
+
+
+def _child(folder: Path):
+    # Children built without parsing their path again (Path(entry.path) costs 1.7 s per
+    # 100,000 files); Path.iterdir uses the same helper.
+    return getattr(folder, "_make_child_relpath", folder.joinpath)
+
+
+def _walk(root: str | os.PathLike) -> Iterator[tuple[Path, list[os.DirEntry]] | Skipped]:
+    """The offer files under ``root``, in a stable order, as (folder, entries) runs of
+    files of one folder, or a `Skipped` for each refused one (`iter_corpus`'s rules,
+    written once for both of its forms)."""
     root_path = Path(root)
     if not root_path.is_dir():
         raise CorpusNotFoundError(f"dossier du corpus introuvable : {root}")
     real_root = root_path.resolve()
     seen_dirs: set[str] = set()
 
-    def walk(folder: Path) -> Iterator[Path | Skipped]:
+    def walk(folder: Path) -> Iterator[tuple[Path, list[os.DirEntry]] | Skipped]:
         real = os.path.realpath(folder)
         if real in seen_dirs:
             yield Skipped(str(folder), "lien symbolique en boucle")
             return
         seen_dirs.add(real)
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            entries = sorted(os.scandir(folder), key=_name)
         except OSError as exc:
             yield Skipped(printable(str(folder)), f"dossier illisible : {os_reason(exc)}")
             return
-        # Children built without parsing their path again (Path(entry.path) costs 1.7 s per
-        # 100,000 files); Path.iterdir uses the same helper.
-        child = getattr(folder, "_make_child_relpath", folder.joinpath)
+        child = _child(folder)
+        run: list[os.DirEntry] = []  # offer files in a row, given together
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
-            path = child(entry.name)
-            if printable(entry.name) != entry.name:
-                yield Skipped(printable(str(path)), "nom de fichier ou de dossier illisible (pas en UTF-8) : "
-                                                    "renommez-le")
+            if name.isascii() and entry.is_file(follow_symlinks=False):  # most entries: no
+                dot = name.rfind(".")  # link, no folder, no name to check (_suffix, inlined)
+                if 0 < dot < len(name) - 1 and name[dot:].lower() in OFFER_SUFFIXES:
+                    run.append(entry)
+                    continue
+            if run:
+                yield folder, run
+                run = []
+            if printable(name) != name:
+                yield Skipped(printable(str(child(name))), "nom de fichier ou de dossier illisible "
+                                                           "(pas en UTF-8) : renommez-le")
                 continue
             if entry.is_symlink():
+                path = child(name)
                 try:
                     target = path.resolve(strict=True)
                 except (OSError, RuntimeError):
@@ -137,14 +200,16 @@ def iter_corpus(root: str | os.PathLike) -> Iterator[Path | Skipped]:
             except OSError:
                 is_dir = False
             if is_dir:
-                yield from walk(path)
+                yield from walk(child(name))
             elif not entry.is_file() and (reason := _special(entry)):
-                yield Skipped(str(path), reason)
-            elif (suffix := _suffix(entry.name)) in OFFER_SUFFIXES:
-                yield path
+                yield Skipped(str(child(name)), reason)
+            elif (suffix := _suffix(name)) in OFFER_SUFFIXES:
+                yield folder, [entry]
             else:
                 suffix = suffix or "sans extension"
-                yield Skipped(str(path), f"format non pris en charge ({suffix})")
+                yield Skipped(str(child(name)), f"format non pris en charge ({suffix})")
+        if run:
+            yield folder, run
 
     yield from walk(root_path)
 

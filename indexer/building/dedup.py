@@ -68,8 +68,10 @@ def deduplicate(entries: Iterable[Entry]) -> tuple[dict[str, Entry], list[str]]:
 
 
 def _group_digest(items: list[Entry]) -> str:
-    """The digest of a group of files: it changes when any of them does."""
-    return hashlib.sha256(" ".join(sorted(e.digest for e in items)).encode()).hexdigest()
+    """The digest of a group of files: it changes when any of them does, or is renamed (the
+    merged offer names its winning file, and its warnings every file)."""
+    files = sorted(f"{e.digest} {e.source}" for e in items)
+    return hashlib.sha256("\n".join(files).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 class Merged(NamedTuple):
