@@ -13,6 +13,8 @@ import re
 from collections import deque
 from itertools import repeat
 
+import numpy as np
+
 _ONE = re.compile("1")
 
 
@@ -67,6 +69,8 @@ def _from_flags(flags: bytearray) -> int:
 
 def doc_mask(docs, size: int) -> int:
     """The set of a collection of document numbers (all below ``size``)."""
+    if isinstance(docs, np.ndarray):
+        return array_mask(docs, size)
     flags = bytearray(b"0" * size)
     deque(map(flags.__setitem__, docs, repeat(ord("1"))), maxlen=0)  # the loop runs in C
     return _from_flags(flags)
@@ -77,3 +81,21 @@ def mask_docs(mask: int) -> set[int]:
     if not mask:
         return set()
     return {m.start() for m in _ONE.finditer(format(mask, "b")[::-1])}
+
+
+def array_mask(docs: np.ndarray, size: int) -> int:
+    """The set of an array of document numbers (all below ``size``): flags packed eight to a
+    byte, bit d of the integer for document d."""
+    if not len(docs):
+        return 0
+    flags = np.zeros(size, dtype=bool)
+    flags[docs] = True
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+
+
+def mask_array(mask: int, size: int) -> np.ndarray:
+    """The document numbers of a set, ascending, as an int64 array (all below ``size``)."""
+    if not mask:
+        return np.empty(0, dtype=np.int64)
+    packed = np.frombuffer(mask.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
+    return np.flatnonzero(np.unpackbits(packed, bitorder="little")[:size]).astype(np.int64)

@@ -7,6 +7,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
+from indexer.clock import is_closed
 from indexer.schema import FACET_FIELDS
 from indexer.searching.bitsets import CodedColumn, doc_mask
 from indexer.whoosh_internals.columns import read_column
@@ -22,6 +25,7 @@ class Columns:
     _orders: dict[str, list[int]] = field(default_factory=dict)
     _coded: dict[tuple, CodedColumn | None] = field(default_factory=dict)
     _live_mask: int | None = None
+    _arrays: dict[object, np.ndarray] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -32,6 +36,39 @@ class Columns:
         if self._live_mask is None:
             self._live_mask = doc_mask(self.live_docs, self.size)
         return self._live_mask
+
+    def live_array(self) -> np.ndarray:
+        """The live doc numbers, ascending, as an int64 array."""
+        found = self._arrays.get("live")
+        if found is None:
+            found = self._arrays["live"] = np.array(self.live_docs, dtype=np.int64)
+        return found
+
+    def order_array(self, name: str) -> np.ndarray:
+        """`order` as an int64 array."""
+        found = self._arrays.get(("order", name))
+        if found is None:
+            found = self._arrays[("order", name)] = np.array(self.order(name), dtype=np.int64)
+        return found
+
+    def open_flags(self, as_of: dt.date) -> np.ndarray:
+        """doc number -> whether the offer is open on day ``as_of`` (`indexer.clock.is_closed`
+        asked once per distinct deadline)."""
+        today = as_of.toordinal()
+        found = self._arrays.get(("open", today))
+        if found is None:
+            deadlines = self._arrays.get("deadline")
+            if deadlines is None:
+                deadlines = self._arrays["deadline"] = np.array(self.values["deadline"],
+                                                                dtype=np.int64)
+            distinct = np.unique(deadlines)
+            closed = distinct[[is_closed(int(d), today) for d in distinct.tolist()]]
+            found = ~np.isin(deadlines, closed)
+            if len(self._arrays) > 64:  # open flags of past days
+                self._arrays = {k: v for k, v in self._arrays.items()
+                                if not (isinstance(k, tuple) and k[0] == "open")}
+            self._arrays[("open", today)] = found  # shared: computed twice at worst
+        return found
 
     def coded(self, kind, as_of: dt.date) -> CodedColumn | None:
         """The facet's values with the set of offers of each, for counting and filtering

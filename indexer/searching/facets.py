@@ -16,7 +16,7 @@ from indexer.analysis import fold
 from indexer.clock import STATUS_CLOSED, STATUS_OPEN, is_closed
 from indexer.results import FacetValue
 from indexer.schema import FACET_FIELDS
-from indexer.searching.bitsets import doc_mask, mask_docs
+from indexer.searching.bitsets import doc_mask, mask_array
 from indexer.searching.columns import Columns
 
 
@@ -136,7 +136,8 @@ def facet_counts(base_mask: int, filter_masks: dict[str, int], selected: dict[st
         if coded is not None:
             raw = Counter(coded.counts(mask))
         else:
-            raw = Counter(map(columns.facet(kind, as_of).__getitem__, mask_docs(mask)))
+            raw = Counter(map(columns.facet(kind, as_of).__getitem__,
+                              mask_array(mask, columns.size).tolist()))
         counts = Counter({value: n for value, n in kind.labelled(raw).items() if n})
         chosen = selected.get(name, set())
         for value in chosen:
