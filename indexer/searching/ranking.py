@@ -8,6 +8,7 @@ import heapq
 
 import numpy as np
 
+from indexer.searching.bonus import settle
 from indexer.searching.columns import Columns
 from indexer.searching.matches import Matches
 
@@ -39,7 +40,8 @@ def _first(order: np.ndarray, member: np.ndarray, limit: int, keep=None) -> list
 def order(scores: Matches, docs: np.ndarray, sort: str, columns: Columns, as_of: dt.date,
           limit: int, by_score: bool) -> list[tuple[int, float]]:
     """The first ``limit`` offers of ``docs`` (ascending doc numbers, all in ``scores``) in
-    the order asked for, with their scores.
+    the order asked for, with their exact scores (``scores`` may hold bounds:
+    `indexer.searching.bonus.settle`).
 
     Relevance: the offers whose score could reach the first ``limit`` are picked with a
     threshold before the full sort key is built. Dates: the offers are walked in an
@@ -50,6 +52,7 @@ def order(scores: Matches, docs: np.ndarray, sort: str, columns: Columns, as_of:
 
     if sort == "pertinence" and by_score:
         # At equal relevance: open offers first, then the newest.
+        scores = settle(scores, docs, limit)
         candidates, values = top_candidates(docs, scores.scores_of(docs), limit)
         score = dict(zip(candidates, values))
         key = lambda d: (-round(score[d], 6), 0 if is_open[d] else 1, -posted[d], d)
@@ -71,4 +74,6 @@ def order(scores: Matches, docs: np.ndarray, sort: str, columns: Columns, as_of:
         ordered = _first(by_posted, member, limit, is_open)
         if len(ordered) < limit:
             ordered += _first(by_posted, member, limit - len(ordered), ~is_open)
+    scores = settle(scores, np.array(sorted(d for d in ordered if d in scores), dtype=np.int64),
+                    None)
     return [(d, scores.get(d, 0.0)) for d in ordered]

@@ -177,13 +177,17 @@ class Resolver:
                 return candidate, found, mode
         return strict, scores, None
 
-    def matching(self, snap: Snapshot, whoosh_query, columns: Columns) -> Matches:
+    def matching(self, snap: Snapshot, whoosh_query, columns: Columns,
+                 bounded: bool = True) -> Matches:
         """Every matching offer with its BM25F score, in one evaluation of the query (the
-        set feeds the facets, the scores the ranking). Read only: it may be a cached value."""
+        set feeds the facets, the scores the ranking). Read only: it may be a cached value.
+
+        ``bounded``: the adjacency bonus left to `indexer.searching.bonus.settle` (the
+        ranking settles the scores of the page)."""
         if whoosh_query is None:
             return Matches.same_score(columns.live_array(), 0.0)
         return self._term_scores.evaluate(snap.searcher, snap.generation, whoosh_query,
-                                          columns.live_array())
+                                          columns.live_array(), bounded)
 
     def _fixable(self, clause: Clause) -> bool:
         return not (clause.phrase or clause.negate or clause.fields == ("refs",)

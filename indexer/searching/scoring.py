@@ -23,7 +23,8 @@ import numpy as np
 from whoosh import query as Q
 from whoosh.scoring import BM25F
 
-from indexer.searching.matches import EMPTY, Matches, intersect, union, without
+from indexer.searching.bonus import Bounded, add_bonuses, bonus_parts, holds
+from indexer.searching.matches import EMPTY, Matches, contains, intersect, union, without
 from indexer.searching.phrases import adjacent_docs
 from indexer.whoosh_internals.arrays import live_mask, segment_postings
 from indexer.whoosh_internals.columns import read_field_lengths
@@ -178,14 +179,22 @@ class TermScores:
                     self._lengths[field] = lengths
         return lengths
 
-    def evaluate(self, searcher, key: tuple, query: Q.Query, live_docs) -> Matches:
+    def evaluate(self, searcher, key: tuple, query: Q.Query, live_docs,
+                 bounded: bool = False) -> Matches:
         """Every document ``query`` matches, with the score Whoosh would give it
         (``live_docs``: the live doc numbers, ascending, for `Q.Every`).
 
-        The result may be one of the shared cached values: do not modify it.
+        ``bounded``: an adjacency bonus at the top (or under a top AndNot) is left
+        unchecked, as a `indexer.searching.bonus.Bounded` whose scores are lower bounds
+        (`indexer.searching.bonus.settle` makes a page's exact). The result may be one of
+        the shared cached values: do not modify it.
         """
         if type(searcher.weighting) is not BM25F:  # the formula below is BM25F's
             return Matches.of(whoosh_scores(searcher, query))
+        if bounded:
+            lazy = self._bounded(searcher, key, query, live_docs)
+            if lazy is not None:
+                return lazy
         if isinstance(query, Q.Term):
             scores = self.term(searcher, key, query.fieldname, query.text)
             return scores.boosted(query.boost) if query.boost != 1 else scores
@@ -198,6 +207,15 @@ class TermScores:
             return self.phrase(searcher, key, query.fieldname, query.words)
         if (type(query) in (Q.And, Q.Or) and query.boost == 1
                 and not getattr(query, "minmatch", 0) and not getattr(query, "scale", None)):
+            bonus = bonus_parts(query)
+            if bonus is not None:
+                positive = self.evaluate(searcher, key, bonus[0], live_docs)
+                candidates = [self.candidates(searcher, key, p.fieldname, p.words)
+                              for p in bonus[1]]
+                if holds(positive, candidates):
+                    return add_bonuses(positive, [self.phrase(searcher, key, p.fieldname, p.words)
+                                                  for p in bonus[1]])
+
             def combine() -> Matches:
                 parts = [self.evaluate(searcher, key, sub, live_docs) for sub in query.subqueries]
                 if not parts:
@@ -211,6 +229,33 @@ class TermScores:
             return combine()
         return Matches.of(whoosh_scores(searcher, query))
 
+    def _bounded(self, searcher, key: tuple, query: Q.Query, live_docs) -> Bounded | None:
+        """The adjacency bonus of ``query`` unchecked (see `evaluate`), or None."""
+        if isinstance(query, Q.AndNot) and query.boost == 1:
+            lazy = self._bounded(searcher, key, query.a, live_docs)
+            if lazy is None:
+                return None
+            negative = self.evaluate(searcher, key, query.b, live_docs)
+            return lazy.take(~contains(negative.docs, lazy.docs)) if negative else lazy
+        bonus = bonus_parts(query)
+        if bonus is None:
+            return None
+        positive = self.evaluate(searcher, key, bonus[0], live_docs)
+        phrases = bonus[1]
+        candidates = [self.candidates(searcher, key, p.fieldname, p.words) for p in phrases]
+        if not holds(positive, candidates):
+            return None
+        cache = self.cache_for(key)
+        checks = [lambda docs, p=p: adjacent_docs(searcher, p.fieldname, p.words, docs, cache)
+                  for p in phrases]
+        return Bounded(positive, candidates, checks)
+
+    def candidates(self, searcher, key: tuple, field: str, words: list[str]) -> Matches:
+        """The documents holding every word of a phrase in ``field``, scored by the sum of
+        the words' scores (the phrase's score where the words are adjacent)."""
+        parts = [self.term(searcher, key, field, word) for word in words]
+        return intersect(parts) if all(parts) else EMPTY
+
     def phrase(self, searcher, key: tuple, field: str, words: list[str]) -> Matches:
         """Documents holding ``words`` at consecutive positions in ``field``.
 
@@ -222,10 +267,7 @@ class TermScores:
                             lambda: self._phrase(searcher, key, field, words))
 
     def _phrase(self, searcher, key: tuple, field: str, words: list[str]) -> Matches:
-        parts = [self.term(searcher, key, field, word) for word in words]
-        if not all(parts):
-            return EMPTY
-        candidates = intersect(parts)
+        candidates = self.candidates(searcher, key, field, words)
         if len(words) == 1 or not candidates:
             return candidates
         kept = adjacent_docs(searcher, field, words, candidates.docs.tolist(),
