@@ -51,16 +51,20 @@ class Columns:
             found = self._arrays[("order", name)] = np.array(self.order(name), dtype=np.int64)
         return found
 
+    def array(self, name: str) -> np.ndarray:
+        """A column of day ordinals ("posted", "deadline", 0 for none) as an int64 array."""
+        found = self._arrays.get(name)
+        if found is None:
+            found = self._arrays[name] = np.array(self.values[name], dtype=np.int64)
+        return found
+
     def open_flags(self, as_of: dt.date) -> np.ndarray:
         """doc number -> whether the offer is open on day ``as_of`` (`indexer.clock.is_closed`
         asked once per distinct deadline)."""
         today = as_of.toordinal()
         found = self._arrays.get(("open", today))
         if found is None:
-            deadlines = self._arrays.get("deadline")
-            if deadlines is None:
-                deadlines = self._arrays["deadline"] = np.array(self.values["deadline"],
-                                                                dtype=np.int64)
+            deadlines = self.array("deadline")
             distinct = np.unique(deadlines)
             closed = distinct[[is_closed(int(d), today) for d in distinct.tolist()]]
             found = ~np.isin(deadlines, closed)
@@ -78,7 +82,7 @@ class Columns:
             return self._coded[key]
         except KeyError:
             pass
-        coded = CodedColumn.of(self.facet(kind, as_of))
+        coded = kind.coded_column(self, as_of)
         if len(self._coded) > 64:  # day-dependent columns of past days
             self._coded.clear()
         self._coded[key] = coded  # shared between threads: computed twice at worst

@@ -198,3 +198,27 @@ def test_a_mapping_of_plain_values():
         matches[10]
     assert Matches.of({9: 3.0, 2: 0.5, 5: 1.25}).docs.tolist() == [2, 5, 9]
     assert not Matches.of({})
+
+
+def test_day_dependent_facets_coded_on_arrays_count_as_derived(index_dir):
+    """Status and deposit buckets coded from the arrays count and filter as the per-offer
+    derivation does, on days around the offers' dates."""
+    import datetime as dt
+
+    from indexer.searching.bitsets import CodedColumn, array_mask
+    from indexer.searching.facets import KINDS
+
+    with open_index(index_dir) as index:
+        columns = index._snapshots.current().columns()
+        live = columns.live_mask()
+        subset = array_mask(columns.live_array()[::7], columns.size)
+        for offset in (-400, -31, -30, -8, -7, 0, 1, 6, 30, 200):
+            as_of = AS_OF + dt.timedelta(days=offset)
+            for name in ("status", "posted"):
+                kind = KINDS[name]
+                derived = CodedColumn.of(kind.derive(columns.values, as_of.toordinal()))
+                coded = kind.coded_column(columns, as_of)
+                for mask in (live, subset):
+                    assert coded.counts(mask) == derived.counts(mask), (name, offset)
+                for value in derived.values[1:]:
+                    assert coded.mask_for([value]) == derived.mask_for([value]), (name, value)
