@@ -25,7 +25,7 @@ class Columns:
     _orders: dict[str, list[int]] = field(default_factory=dict)
     _coded: dict[tuple, CodedColumn | None] = field(default_factory=dict)
     _live_mask: int | None = None
-    _arrays: dict[object, np.ndarray] = field(default_factory=dict)
+    _arrays: dict = field(default_factory=dict)  # numpy forms of the columns, by key
 
     @property
     def size(self) -> int:
@@ -44,13 +44,6 @@ class Columns:
             found = self._arrays["live"] = np.array(self.live_docs, dtype=np.int64)
         return found
 
-    def order_array(self, name: str) -> np.ndarray:
-        """`order` as an int64 array."""
-        found = self._arrays.get(("order", name))
-        if found is None:
-            found = self._arrays[("order", name)] = np.array(self.order(name), dtype=np.int64)
-        return found
-
     def array(self, name: str) -> np.ndarray:
         """A column of day ordinals ("posted", "deadline", 0 for none) as an int64 array."""
         found = self._arrays.get(name)
@@ -64,10 +57,13 @@ class Columns:
         today = as_of.toordinal()
         found = self._arrays.get(("open", today))
         if found is None:
-            deadlines = self.array("deadline")
-            distinct = np.unique(deadlines)
-            closed = distinct[[is_closed(int(d), today) for d in distinct.tolist()]]
-            found = ~np.isin(deadlines, closed)
+            distinct = self._arrays.get("deadlines")
+            if distinct is None:  # once per generation: the distinct deadlines, each offer's
+                values, which = np.unique(self.array("deadline"), return_inverse=True)
+                distinct = self._arrays["deadlines"] = (values, which)
+            values, which = distinct
+            closed = np.array([is_closed(d, today) for d in values.tolist()], dtype=bool)
+            found = ~closed[which]
             if len(self._arrays) > 64:  # open flags of past days
                 self._arrays = {k: v for k, v in self._arrays.items()
                                 if not (isinstance(k, tuple) and k[0] == "open")}
@@ -94,15 +90,23 @@ class Columns:
         (documents with a deadline) latest deadline first. Ties by document number."""
         found = self._orders.get(name)
         if found is None:
-            posted, deadline = self.values["posted"], self.values["deadline"]
+            found = self._orders[name] = self.order_array(name).tolist()
+        return found
+
+    def order_array(self, name: str) -> np.ndarray:
+        """`order` as an int64 array (sorted by numpy: keys last to first, stable)."""
+        found = self._arrays.get(("order", name))
+        if found is None:
+            live = self.live_array()
+            posted, deadline = self.array("posted")[live], self.array("deadline")[live]
             if name == "posted":
-                found = sorted(self.live_docs, key=lambda d: (-posted[d], d))
+                found = live[np.lexsort((live, -posted))]
             elif name == "deadline":
-                found = sorted(self.live_docs, key=lambda d: (deadline[d] == 0, deadline[d], d))
+                found = live[np.lexsort((live, deadline, deadline == 0))]
             else:
-                found = sorted((d for d in self.live_docs if deadline[d]),
-                               key=lambda d: (-deadline[d], d))
-            self._orders[name] = found  # computed twice at worst, by two threads at once
+                dated = deadline != 0
+                found = live[dated][np.lexsort((live[dated], -deadline[dated]))]
+            self._arrays[("order", name)] = found  # computed twice at worst, by two threads
         return found
 
     def facet(self, kind, as_of: dt.date) -> list:

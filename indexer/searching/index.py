@@ -71,7 +71,7 @@ class Index:
         # tables now (50 ms at the first search otherwise).
         facet_counts(columns.live_mask(), {}, {}, columns, as_of)
         for name in ("posted", "deadline", "closed"):
-            columns.order(name)
+            columns.order_array(name)
         self._term_scores.warm(snap.searcher, snap.generation, TEXT_FIELDS)
         self._resolver.vocabulary(snap)
         self._resolver.builder(snap)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from itertools import repeat
 
 import numpy as np
 from whoosh import query as Q
@@ -148,8 +149,9 @@ class TermScores:
             one_minus_b = 1 - B
             lengths = self._field_lengths(searcher.reader(), key, field)
             table = {n: K1 * (one_minus_b + B * n / avgfl) for n in set(lengths) if n is not None}
-            nan = float("nan")  # at most 256 distinct lengths (a byte):
-            norms = np.array([table.get(n, nan) for n in lengths], dtype=np.float64)
+            # At most 256 distinct lengths (a byte); None (no length) -> NaN.
+            norms = np.fromiter(map(table.get, lengths, repeat(float("nan"))),
+                                dtype=np.float64, count=len(lengths))
             with self._lock:
                 if self._key == key:
                     self._norm_lists[field] = norms

@@ -222,3 +222,15 @@ def test_day_dependent_facets_coded_on_arrays_count_as_derived(index_dir):
                     assert coded.counts(mask) == derived.counts(mask), (name, offset)
                 for value in derived.values[1:]:
                     assert coded.mask_for([value]) == derived.mask_for([value]), (name, value)
+
+
+def test_date_orders_sorted_by_numpy_are_the_sort_keys(index_dir):
+    with open_index(index_dir) as index:
+        columns = index._snapshots.current().columns()
+        posted, deadline = columns.values["posted"], columns.values["deadline"]
+        live = columns.live_docs
+        assert columns.order("posted") == sorted(live, key=lambda d: (-posted[d], d))
+        assert columns.order("deadline") == sorted(
+            live, key=lambda d: (deadline[d] == 0, deadline[d], d))
+        assert columns.order("closed") == sorted(
+            (d for d in live if deadline[d]), key=lambda d: (-deadline[d], d))
