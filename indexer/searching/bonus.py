@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 from whoosh import query as Q
 
-from indexer.searching.matches import Matches, contains
+from indexer.searching.matches import Matches, contains, positions
 
 # Offers checked per round at first (the rounds then double): a page of 10 needs one or two.
 FIRST_BATCH = 64
@@ -49,7 +49,7 @@ def add_bonuses(positive: Matches, found: list[Matches]) -> Matches:
     total = positive.scores.copy()
     for phrase in found:
         if len(phrase):
-            total[np.searchsorted(positive.docs, phrase.docs)] += phrase.scores
+            total[positions(positive.docs, phrase.docs)] += phrase.scores
     return Matches(positive.docs, total)
 
 
@@ -65,7 +65,7 @@ class Bounded(Matches):
         self.checks = checks
         upper = positive.scores.copy()
         for candidate in candidates:
-            upper[np.searchsorted(positive.docs, candidate.docs)] += candidate.scores
+            upper[positions(positive.docs, candidate.docs)] += candidate.scores
         self.upper = upper
 
     def take(self, keep: np.ndarray) -> "Bounded":
@@ -83,7 +83,7 @@ class Bounded(Matches):
                 continue
             found = np.array(check(maybe.tolist()), dtype=np.int64)
             if len(found):
-                total[np.searchsorted(docs, found)] += candidate.scores_of(found)
+                total[positions(docs, found)] += candidate.scores_of(found)
         return total
 
 
@@ -94,7 +94,7 @@ def settle(scores: Matches, docs: np.ndarray, limit: int | None) -> Matches:
     if not isinstance(scores, Bounded) or not len(docs):
         return scores
     where = (np.arange(len(scores.docs)) if len(docs) == len(scores.docs)
-             else np.searchsorted(scores.docs, docs))
+             else positions(scores.docs, docs))
     lower = scores.scores[where].copy()
     upper = scores.upper[where]
     done = upper == lower  # no bonus possible: already exact

@@ -82,19 +82,43 @@ class Matches(Mapping):
         """The scores of ``docs`` (ascending, each one of these documents)."""
         if len(docs) == len(self.docs):
             return self.scores
-        return self.scores[np.searchsorted(self.docs, docs)]
+        return self.scores[positions(self.docs, docs)]
 
 
 EMPTY = Matches(_NO_DOCS, _NO_SCORES)
+
+
+def _dense(needles: np.ndarray, haystack: np.ndarray) -> int:
+    """The size of a dense array over doc numbers for a lookup of ``needles`` in
+    ``haystack``, or 0 when binary search costs less (few needles for the doc range)."""
+    size = int(max(haystack[-1], needles.max())) + 1
+    return size if len(needles) * 16 > size else 0
 
 
 def contains(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
     """For each of ``needles``, whether the ascending ``haystack`` holds it."""
     if not len(haystack) or not len(needles):
         return np.zeros(len(needles), dtype=bool)
+    size = _dense(needles, haystack)
+    if size:
+        flags = np.zeros(size, dtype=bool)
+        flags[haystack] = True
+        return flags[needles]
     where = np.searchsorted(haystack, needles)
     where[where == len(haystack)] = 0
     return haystack[where] == needles
+
+
+def positions(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
+    """The index in the ascending ``haystack`` of each of ``needles`` (all in it)."""
+    if not len(needles):
+        return np.empty(0, dtype=np.int64)
+    size = _dense(needles, haystack)
+    if size:
+        index = np.empty(size, dtype=np.int64)
+        index[haystack] = np.arange(len(haystack))
+        return index[needles]
+    return np.searchsorted(haystack, needles)
 
 
 def intersect(parts: list[Matches]) -> Matches:

@@ -276,8 +276,7 @@ class TermScores:
                              self.cache_for(key))
         if len(kept) == len(candidates):
             return candidates
-        return candidates.take(np.isin(candidates.docs, np.array(kept, dtype=np.int64),
-                                       assume_unique=True))
+        return candidates.take(contains(np.array(kept, dtype=np.int64), candidates.docs))
 
 
 def _node_key(query: Q.Query) -> tuple:

@@ -234,3 +234,18 @@ def test_date_orders_sorted_by_numpy_are_the_sort_keys(index_dir):
             live, key=lambda d: (deadline[d] == 0, deadline[d], d))
         assert columns.order("closed") == sorted(
             (d for d in live if deadline[d]), key=lambda d: (-deadline[d], d))
+
+
+@pytest.mark.parametrize("haystack,needles", [
+    ([1, 4, 9, 200_000], [0, 4, 5, 200_000, 300_000]),  # few needles: binary search
+    (list(range(0, 3000, 3)), list(range(0, 3000, 2))),  # many: a dense array
+    ([], [1, 2]),
+    ([5], []),
+])
+def test_membership_and_positions_both_ways(haystack, needles):
+    from indexer.searching.matches import contains, positions
+
+    hay, need = np.array(haystack, dtype=np.int64), np.array(needles, dtype=np.int64)
+    assert contains(hay, need).tolist() == [n in haystack for n in needles]
+    inside = np.array([n for n in needles if n in haystack], dtype=np.int64)
+    assert positions(hay, inside).tolist() == [haystack.index(n) for n in inside.tolist()]
