@@ -27,7 +27,7 @@ from whoosh.scoring import BM25F
 from indexer.searching.bonus import Bounded, add_bonuses, bonus_parts, holds
 from indexer.searching.matches import EMPTY, Matches, contains, intersect, union, without
 from indexer.searching.phrases import adjacent_docs
-from indexer.whoosh_internals.arrays import live_mask, segment_postings
+from indexer.whoosh_internals.arrays import live_mask, reads_array_blocks, segment_postings
 from indexer.whoosh_internals.columns import read_field_lengths
 from indexer.whoosh_internals.postings import field_b
 
@@ -82,13 +82,13 @@ class TermScores:
                 return found
         value = compute()
         with self._lock:
-            if self._key == key and len(value) <= self.max_postings:
+            if self._key == key and _cost(value) <= self.max_postings:
                 if entry not in self._terms:
                     self._terms[entry] = value
-                    self._size += len(value)
+                    self._size += _cost(value)
                 while self._size > self.max_postings:
                     _, dropped = self._terms.popitem(last=False)
-                    self._size -= len(dropped)
+                    self._size -= _cost(dropped)
         return value
 
     def _compute(self, searcher, key: tuple, field: str, text: str) -> Matches:
@@ -132,6 +132,7 @@ class TermScores:
         """Read the field lengths every term of ``fields`` is scored with, and compute the
         part of BM25F that depends only on them."""
         self._live_docs(searcher.reader(), key)
+        reads_array_blocks()  # the codec's self-check, once per process
         for field in fields:
             if searcher.schema[field].scorable:
                 self._norms(searcher, key, field)
@@ -277,6 +278,15 @@ class TermScores:
         if len(kept) == len(candidates):
             return candidates
         return candidates.take(contains(np.array(kept, dtype=np.int64), candidates.docs))
+
+
+def _cost(value) -> int:
+    """What a cached value counts against the budget: its documents or postings. A tuple
+    of parallel sequences (a decoded block's doc numbers and values) counts its postings,
+    not its two parts."""
+    if type(value) is tuple and value and all(isinstance(part, (tuple, list)) for part in value):
+        return max(map(len, value))
+    return len(value)
 
 
 def _node_key(query: Q.Query) -> tuple:
