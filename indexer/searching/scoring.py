@@ -281,11 +281,10 @@ class TermScores:
 
 
 def _cost(value) -> int:
-    """What a cached value counts against the budget: its documents or postings. A tuple
-    of parallel sequences (a decoded block's doc numbers and values) counts its postings,
-    not its two parts."""
-    if type(value) is tuple and value and all(isinstance(part, (tuple, list)) for part in value):
-        return max(map(len, value))
+    """What a cached value counts against the budget: its documents or postings (a decoded
+    block, a pair of doc numbers and values, counts its postings, not its two parts)."""
+    if type(value) is tuple and len(value) == 2 and type(value[0]) is tuple:
+        return len(value[0])
     return len(value)
 
 
