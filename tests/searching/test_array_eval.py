@@ -162,6 +162,8 @@ def test_pages_are_those_of_checking_every_candidate(index_dir, per_page, pages)
                 if not exact:
                     continue  # Index.search falls back to other queries
                 got = index.search(text, as_of=AS_OF, page=page, per_page=per_page)
+                assert type(got.total) is int and all(type(h.score) is float for h in got.hits)
+                assert all(type(v.count) is int for values in got.facets.values() for v in values)
                 window = expected[(page - 1) * per_page: limit]
                 assert [(h.reference, h.score) for h in got.hits] == [
                     (stored_offer(snap.searcher.stored_fields(d)).reference, round(s, 4)) for d, s in window], \
