@@ -22,7 +22,7 @@ from indexer.searching.matches import Matches, contains, positions
 
 # Offers checked per round at first (the rounds then double): a page of 10 needs one or two.
 FIRST_BATCH = 64
-Check = Callable[[list[int]], list[int]]  # candidate doc numbers -> the adjacent ones
+Check = Callable[[np.ndarray], np.ndarray]  # candidate doc numbers -> the adjacent ones
 
 
 def bonus_parts(query: Q.Query) -> tuple[Q.Query, list[Q.Phrase]] | None:
@@ -53,6 +53,32 @@ def add_bonuses(positive: Matches, found: list[Matches]) -> Matches:
     return Matches(positive.docs, total)
 
 
+class CheckedPhrase:
+    """One phrase's adjacency checks so far, kept for the next searches: which candidates
+    were checked and which of them hold the words adjacent. Shared between threads: a
+    document is marked found before it is marked checked, and a check done twice agrees."""
+
+    def __init__(self, size: int, candidates: int) -> None:
+        self.checked = np.zeros(size, dtype=bool)
+        self.found = np.zeros(size, dtype=bool)
+        self._candidates = candidates
+
+    def __len__(self) -> int:
+        # What it counts against the cache's budget (postings): its candidates, and at
+        # least its two flag arrays' bytes as postings of 16 bytes.
+        return max(self._candidates, len(self.checked) // 8)
+
+    def check(self, docs: np.ndarray, adjacent: Callable[[list[int]], list[int]]) -> np.ndarray:
+        """The documents of ``docs`` (ascending candidates) holding the words adjacent;
+        ``adjacent`` is asked only about those not checked before."""
+        todo = docs[~self.checked[docs]]
+        if len(todo):
+            found = np.array(adjacent(todo.tolist()), dtype=np.int64)
+            self.found[found] = True
+            self.checked[todo] = True
+        return docs[self.found[docs]]
+
+
 class Bounded(Matches):
     """The bonus's documents with lower-bound scores (no phrase found) and upper bounds
     (every phrase found); `settle` makes the scores that matter exact."""
@@ -81,7 +107,7 @@ class Bounded(Matches):
             maybe = docs[contains(candidate.docs, docs)]
             if not len(maybe):
                 continue
-            found = np.array(check(maybe.tolist()), dtype=np.int64)
+            found = check(maybe)
             if len(found):
                 total[positions(docs, found)] += candidate.scores_of(found)
         return total

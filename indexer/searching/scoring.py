@@ -24,7 +24,7 @@ import numpy as np
 from whoosh import query as Q
 from whoosh.scoring import BM25F
 
-from indexer.searching.bonus import Bounded, add_bonuses, bonus_parts, holds
+from indexer.searching.bonus import Bounded, CheckedPhrase, add_bonuses, bonus_parts, holds
 from indexer.searching.matches import EMPTY, Matches, contains, intersect, union, without
 from indexer.searching.phrases import adjacent_docs
 from indexer.whoosh_internals.arrays import live_mask, reads_array_blocks, segment_postings
@@ -249,8 +249,13 @@ class TermScores:
         if not holds(positive, candidates):
             return None
         cache = self.cache_for(key)
-        checks = [lambda docs, p=p: adjacent_docs(searcher, p.fieldname, p.words, docs, cache)
-                  for p in phrases]
+        size = len(self._live_docs(searcher.reader(), key))
+        checks = []
+        for p, found in zip(phrases, candidates):
+            memo = self._cached(key, ("checked", p.fieldname, tuple(p.words)),
+                                lambda n=len(found): CheckedPhrase(size, n))
+            adjacent = (lambda docs, p=p: adjacent_docs(searcher, p.fieldname, p.words, docs, cache))
+            checks.append(lambda docs, memo=memo, adjacent=adjacent: memo.check(docs, adjacent))
         return Bounded(positive, candidates, checks)
 
     def candidates(self, searcher, key: tuple, field: str, words: list[str]) -> Matches:

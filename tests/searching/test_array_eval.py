@@ -251,3 +251,20 @@ def test_membership_and_positions_both_ways(haystack, needles):
     assert contains(hay, need).tolist() == [n in haystack for n in needles]
     inside = np.array([n for n in needles if n in haystack], dtype=np.int64)
     assert positions(hay, inside).tolist() == [haystack.index(n) for n in inside.tolist()]
+
+
+def test_adjacency_checks_are_kept_for_the_next_searches():
+    from indexer.searching.bonus import CheckedPhrase
+
+    asked = []
+
+    def adjacent(docs):
+        asked.append(docs)
+        return [d for d in docs if d % 3 == 0]
+
+    memo = CheckedPhrase(100, 40)
+    first = memo.check(np.array([3, 4, 6, 7], dtype=np.int64), adjacent)
+    again = memo.check(np.array([1, 3, 4, 6, 9], dtype=np.int64), adjacent)
+    assert first.tolist() == [3, 6] and again.tolist() == [3, 6, 9]
+    assert asked == [[3, 4, 6, 7], [1, 9]]  # each document asked about once
+    assert len(memo) == 40 and len(CheckedPhrase(8000, 3)) == 1000
