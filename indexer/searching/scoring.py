@@ -32,10 +32,10 @@ from indexer.whoosh_internals.columns import read_field_lengths
 from indexer.whoosh_internals.postings import field_b
 
 
-# At most this many cached entries (postings, positions, block documents) per index
-# generation: a term's or node's arrays cost 16 bytes per document (doc number, score),
-# about 25 MB when full; decoded blocks of positions cost more.
-MAX_CACHED_POSTINGS = 1_500_000
+# The cache's budget per index generation, in units of 16 bytes (one document of a term's
+# or node's arrays: doc number and score); `_cost` weighs the other entries in those units.
+# About 256 MB of a serving process when full.
+MAX_CACHED_POSTINGS = 16_000_000
 class TermScores:
     """Per index generation, shared between threads, in one LRU budget: each term's
     `Matches` (documents and BM25F scores), each word-in-several-fields and phrase result, and decoded
@@ -286,10 +286,15 @@ class TermScores:
 
 
 def _cost(value) -> int:
-    """What a cached value counts against the budget: its documents or postings (a decoded
-    block, a pair of doc numbers and values, counts its postings, not its two parts)."""
-    if type(value) is tuple and len(value) == 2 and type(value[0]) is tuple:
-        return len(value[0])
+    """What a cached value counts against the budget, in 16-byte units: a `Matches` its
+    documents; a decoded block, a pair of doc numbers and values as Python objects, about
+    80 bytes a posting; a list of block positions about 64 bytes an entry; any other value
+    (`indexer.searching.bonus.CheckedPhrase`) what its ``len`` says."""
+    kind = type(value)
+    if kind is tuple and len(value) == 2 and type(value[0]) is tuple:
+        return 5 * len(value[0])
+    if kind is list:
+        return 4 * len(value)
     return len(value)
 
 
