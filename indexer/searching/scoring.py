@@ -252,8 +252,9 @@ class TermScores:
         size = len(self._live_docs(searcher.reader(), key))
         checks = []
         for p, found in zip(phrases, candidates):
+            count = len(found)
             memo = self._cached(key, ("checked", p.fieldname, tuple(p.words)),
-                                lambda n=len(found): CheckedPhrase(size, n))
+                                lambda count=count: CheckedPhrase(size, count))
             adjacent = (lambda docs, p=p: adjacent_docs(searcher, p.fieldname, p.words, docs, cache))
             checks.append(lambda docs, memo=memo, adjacent=adjacent: memo.check(docs, adjacent))
         return Bounded(positive, candidates, checks)

@@ -177,7 +177,7 @@ def test_ties_at_the_page_limit_are_checked(index_dir):
         snap = index._snapshots.current()
         columns = snap.columns()
         evaluator = TermScores()
-        for text, query in _bonus_queries(index):
+        for _text, query in _bonus_queries(index):
             exact = evaluator.evaluate(snap.searcher, snap.generation, query, columns.live_array())
             lazy = evaluator.evaluate(snap.searcher, snap.generation, query,
                                       columns.live_array(), bounded=True)
