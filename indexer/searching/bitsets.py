@@ -1,19 +1,16 @@
 """Facet counting with bitsets held as Python integers, so counting runs in C.
 
-A set of documents is an ``int`` whose bit d is set for document d. Each value of a facet
-column has such a bitset (computed once per index generation from the column coded as
-bytes), so the count of a value among matching documents is one ``&`` and one
-``int.bit_count()`` on integers of N/8 bytes, and a filter is the ``|`` of its values' sets.
+A set of documents is an ``int`` whose bit d is set for document d (numpy packs arrays of
+flags into one). Each value of a facet column has such a bitset (computed once per index
+generation, or per day, from the column coded as bytes), so the count of a value among
+matching documents is one ``&`` and one ``int.bit_count()`` on integers of N/8 bytes, and
+a filter is the ``|`` of its values' sets.
 Columns with more than 255 distinct values are not coded (callers count them directly).
 """
 
 from __future__ import annotations
 
-import re
-from collections import deque
-from itertools import repeat
-
-_ONE = re.compile("1")
+import numpy as np
 
 
 class CodedColumn:
@@ -22,11 +19,8 @@ class CodedColumn:
     def __init__(self, codes: bytes, values: list) -> None:
         self.values = values  # code -> value; values[0] is None (no value)
         self.code_of = {value: code for code, value in enumerate(values) if code}
-        self.sets = [0]
-        for code in range(1, len(values)):
-            table = bytearray(b"0" * 256)
-            table[code] = ord("1")
-            self.sets.append(_from_flags(bytearray(codes.translate(table))))
+        flags = np.frombuffer(codes, dtype=np.uint8)
+        self.sets = [0] + [_packed(flags == code) for code in range(1, len(values))]
 
     @classmethod
     def of(cls, column: list) -> "CodedColumn | None":
@@ -57,23 +51,36 @@ class CodedColumn:
         return mask
 
 
-def _from_flags(flags: bytearray) -> int:
-    """ASCII '0'/'1' flags, flag d for document d -> the integer with bit d set."""
-    if not flags:
-        return 0
-    flags.reverse()  # int(..., 2) reads the most significant digit first
-    return int(flags, 2)
+def _packed(flags: np.ndarray) -> int:
+    """Booleans, flag d for document d -> the integer with bit d set."""
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
 
 def doc_mask(docs, size: int) -> int:
     """The set of a collection of document numbers (all below ``size``)."""
-    flags = bytearray(b"0" * size)
-    deque(map(flags.__setitem__, docs, repeat(ord("1"))), maxlen=0)  # the loop runs in C
-    return _from_flags(flags)
+    if not isinstance(docs, np.ndarray):
+        docs = np.fromiter(docs, dtype=np.int64)
+    return array_mask(docs, size)
 
 
 def mask_docs(mask: int) -> set[int]:
     """The document numbers of a set."""
+    return set(mask_array(mask, mask.bit_length()).tolist())
+
+
+def array_mask(docs: np.ndarray, size: int) -> int:
+    """The set of an array of document numbers (all below ``size``): flags packed eight to a
+    byte, bit d of the integer for document d."""
+    if not len(docs):
+        return 0
+    flags = np.zeros(size, dtype=bool)
+    flags[docs] = True
+    return _packed(flags)
+
+
+def mask_array(mask: int, size: int) -> np.ndarray:
+    """The document numbers of a set, ascending, as an int64 array (all below ``size``)."""
     if not mask:
-        return set()
-    return {m.start() for m in _ONE.finditer(format(mask, "b")[::-1])}
+        return np.empty(0, dtype=np.int64)
+    packed = np.frombuffer(mask.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
+    return np.flatnonzero(np.unpackbits(packed, bitorder="little")[:size]).astype(np.int64)

@@ -7,6 +7,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
+from indexer.clock import is_closed
 from indexer.schema import FACET_FIELDS
 from indexer.searching.bitsets import CodedColumn, doc_mask
 from indexer.whoosh_internals.columns import read_column
@@ -22,6 +25,7 @@ class Columns:
     _orders: dict[str, list[int]] = field(default_factory=dict)
     _coded: dict[tuple, CodedColumn | None] = field(default_factory=dict)
     _live_mask: int | None = None
+    _arrays: dict = field(default_factory=dict)  # numpy forms of the columns, by key
 
     @property
     def size(self) -> int:
@@ -33,6 +37,39 @@ class Columns:
             self._live_mask = doc_mask(self.live_docs, self.size)
         return self._live_mask
 
+    def live_array(self) -> np.ndarray:
+        """The live doc numbers, ascending, as an int64 array."""
+        found = self._arrays.get("live")
+        if found is None:
+            found = self._arrays["live"] = np.array(self.live_docs, dtype=np.int64)
+        return found
+
+    def array(self, name: str) -> np.ndarray:
+        """A column of day ordinals ("posted", "deadline", 0 for none) as an int64 array."""
+        found = self._arrays.get(name)
+        if found is None:
+            found = self._arrays[name] = np.array(self.values[name], dtype=np.int64)
+        return found
+
+    def open_flags(self, as_of: dt.date) -> np.ndarray:
+        """doc number -> whether the offer is open on day ``as_of`` (`indexer.clock.is_closed`
+        asked once per distinct deadline)."""
+        today = as_of.toordinal()
+        found = self._arrays.get(("open", today))
+        if found is None:
+            distinct = self._arrays.get("deadlines")
+            if distinct is None:  # once per generation: the distinct deadlines, each offer's
+                values, which = np.unique(self.array("deadline"), return_inverse=True)
+                distinct = self._arrays["deadlines"] = (values, which)
+            values, which = distinct
+            closed = np.array([is_closed(d, today) for d in values.tolist()], dtype=bool)
+            found = ~closed[which]
+            if len(self._arrays) > 64:  # open flags of past days
+                self._arrays = {k: v for k, v in self._arrays.items()
+                                if not (isinstance(k, tuple) and k[0] == "open")}
+            self._arrays[("open", today)] = found  # shared: computed twice at worst
+        return found
+
     def coded(self, kind, as_of: dt.date) -> CodedColumn | None:
         """The facet's values with the set of offers of each, for counting and filtering
         (None: more than 255 distinct values)."""
@@ -41,7 +78,7 @@ class Columns:
             return self._coded[key]
         except KeyError:
             pass
-        coded = CodedColumn.of(self.facet(kind, as_of))
+        coded = kind.coded_column(self, as_of)
         if len(self._coded) > 64:  # day-dependent columns of past days
             self._coded.clear()
         self._coded[key] = coded  # shared between threads: computed twice at worst
@@ -53,15 +90,23 @@ class Columns:
         (documents with a deadline) latest deadline first. Ties by document number."""
         found = self._orders.get(name)
         if found is None:
-            posted, deadline = self.values["posted"], self.values["deadline"]
+            found = self._orders[name] = self.order_array(name).tolist()
+        return found
+
+    def order_array(self, name: str) -> np.ndarray:
+        """`order` as an int64 array (sorted by numpy: keys last to first, stable)."""
+        found = self._arrays.get(("order", name))
+        if found is None:
+            live = self.live_array()
+            posted, deadline = self.array("posted")[live], self.array("deadline")[live]
             if name == "posted":
-                found = sorted(self.live_docs, key=lambda d: (-posted[d], d))
+                found = live[np.lexsort((live, -posted))]
             elif name == "deadline":
-                found = sorted(self.live_docs, key=lambda d: (deadline[d] == 0, deadline[d], d))
+                found = live[np.lexsort((live, deadline, deadline == 0))]
             else:
-                found = sorted((d for d in self.live_docs if deadline[d]),
-                               key=lambda d: (-deadline[d], d))
-            self._orders[name] = found  # computed twice at worst, by two threads at once
+                dated = deadline != 0
+                found = live[dated][np.lexsort((live[dated], -deadline[dated]))]
+            self._arrays[("order", name)] = found  # computed twice at worst, by two threads
         return found
 
     def facet(self, kind, as_of: dt.date) -> list:

@@ -19,7 +19,7 @@ from indexer.offer import Offer
 from indexer.results import Hit, OfferHighlight, SearchPage
 from indexer.schema import reference_keys, stored_offer
 from indexer.searching import similar
-from indexer.searching.bitsets import doc_mask, mask_docs
+from indexer.searching.bitsets import array_mask, mask_array
 from indexer.searching.facets import FACETS, KINDS, facet_counts, filter_mask
 from indexer.searching.highlight import highlight_offer, highlight_terms, match_spans
 from indexer.searching.hits import page_hits
@@ -71,7 +71,7 @@ class Index:
         # tables now (50 ms at the first search otherwise).
         facet_counts(columns.live_mask(), {}, {}, columns, as_of)
         for name in ("posted", "deadline", "closed"):
-            columns.order(name)
+            columns.order_array(name)
         self._term_scores.warm(snap.searcher, snap.generation, TEXT_FIELDS)
         self._resolver.vocabulary(snap)
         self._resolver.builder(snap)
@@ -116,17 +116,16 @@ class Index:
         # « Vouliez-vous dire » only when the query as typed found nothing.
         suggestion = (self._resolver.suggest(clauses, snap, found=bool(scores))
                       if fallback is not None or not scores else None)
-        base = scores.keys()
-        base_mask = (columns.live_mask() if len(base) == len(columns.live_docs)
-                     else doc_mask(base, columns.size))
+        base_mask = (columns.live_mask() if len(scores) == len(columns.live_docs)
+                     else array_mask(scores.docs, columns.size))
         filter_masks = {name: filter_mask(name, values, columns, as_of)
                         for name, values in selected.items()}
-        final = base
+        final = scores.docs
         if filter_masks:
             final_mask = base_mask
             for mask in filter_masks.values():
                 final_mask &= mask
-            final = mask_docs(final_mask)
+            final = mask_array(final_mask, columns.size)
         facets = facet_counts(base_mask, filter_masks, selected, columns, as_of)
         ordered = order(scores, final, sort, columns, as_of, limit=page * per_page,
                         by_score=whoosh_query is not None)

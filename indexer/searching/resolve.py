@@ -21,7 +21,8 @@ from indexer.analysis.synonyms import query_synonym_table
 from indexer.searching.columns import Columns
 from indexer.searching.distance import max_edits, nearest
 from indexer.searching.query import TEXT_FIELDS, Clause, QueryBuilder
-from indexer.searching.scoring import Scores, TermScores
+from indexer.searching.matches import EMPTY, Matches
+from indexer.searching.scoring import TermScores
 from indexer.searching.snapshots import Snapshot
 from indexer.store import VOCABULARY, read_vocabulary
 
@@ -156,7 +157,7 @@ class Resolver:
         As typed (all the words); else, when a word is unknown to the index but close to
         one it knows, the corrected words ("fuzzy": a typo is fixed before any word is
         dropped); else any of the words ("or"); else any of the corrected words ("fuzzy").
-        -> (query, {docnum: score}, fallback)
+        -> (query, `Matches` (documents and scores), fallback)
         """
         builder = self.builder(snap)
         columns = snap.columns()
@@ -171,18 +172,22 @@ class Resolver:
         if typo:
             attempts.append(("fuzzy", builder.build(corrected, mode="or")))
         for mode, candidate in attempts:
-            found = self.matching(snap, candidate, columns) if candidate else {}
+            found = self.matching(snap, candidate, columns) if candidate else EMPTY
             if found:
                 return candidate, found, mode
         return strict, scores, None
 
-    def matching(self, snap: Snapshot, whoosh_query, columns: Columns) -> Scores:
+    def matching(self, snap: Snapshot, whoosh_query, columns: Columns,
+                 bounded: bool = True) -> Matches:
         """Every matching offer with its BM25F score, in one evaluation of the query (the
-        set feeds the facets, the scores the ranking). Read only: it may be a cached dict."""
+        set feeds the facets, the scores the ranking). Read only: it may be a cached value.
+
+        ``bounded``: the adjacency bonus left to `indexer.searching.bonus.settle` (the
+        ranking settles the scores of the page)."""
         if whoosh_query is None:
-            return dict.fromkeys(columns.live_docs, 0.0)
+            return Matches.same_score(columns.live_array(), 0.0)
         return self._term_scores.evaluate(snap.searcher, snap.generation, whoosh_query,
-                                          columns.live_docs)
+                                          columns.live_array(), bounded)
 
     def _fixable(self, clause: Clause) -> bool:
         return not (clause.phrase or clause.negate or clause.fields == ("refs",)

@@ -1,13 +1,14 @@
 """Query evaluation over per-term BM25F scores: the documents and scores Whoosh's matchers
-give for the queries `indexer.searching.query` builds, computed with dict and set operations.
+give for the queries `indexer.searching.query` builds, computed on numpy arrays.
 
 Whoosh evaluates a query by stepping Python matcher objects posting by posting, which costs
 a few microseconds per matching document and term: hundreds of milliseconds for two common
-words in 100,000 offers. Here each term's postings are read once per index generation into
-``{docnum: score}`` (Whoosh's own BM25F formula, inputs and statistics, so the scores are
-the ones its matchers would compute), and the query tree is evaluated with dict and set
-operations that run in C. The term dicts are kept for the next searches, within a budget
-of postings.
+words in 100,000 offers. Here each term's postings are read once per index generation as
+arrays (`indexer.whoosh_internals.arrays`) and scored with Whoosh's own BM25F formula,
+inputs and statistics, vectorised with the same float operations in the same order, so the
+scores are the ones its matchers would compute; the query tree is evaluated with the array
+operations of `indexer.searching.matches`. Results are kept for the next searches, within
+a budget of postings.
 
 Only the node types the query builder produces are evaluated here (Term, And, Or, AndNot,
 Every, Phrase); any other node is handed to Whoosh, whose scores add up the same way.
@@ -17,24 +18,27 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from itertools import repeat
 
+import numpy as np
 from whoosh import query as Q
 from whoosh.scoring import BM25F
 
-from indexer.whoosh_internals.columns import read_field_lengths
+from indexer.searching.bonus import Bounded, CheckedPhrase, add_bonuses, bonus_parts, holds
+from indexer.searching.matches import EMPTY, Matches, contains, intersect, union, without
 from indexer.searching.phrases import adjacent_docs
-from indexer.whoosh_internals.postings import field_b, live_postings
+from indexer.whoosh_internals.arrays import live_mask, reads_array_blocks, segment_postings
+from indexer.whoosh_internals.columns import read_field_lengths
+from indexer.whoosh_internals.postings import field_b
 
 
-# At most this many cached entries (postings, positions, block documents) per index
-# generation: about 250 MB of a serving process at 100,000 offers when full.
-MAX_CACHED_POSTINGS = 1_500_000
-Scores = dict[int, float]
-
-
+# The cache's budget per index generation, in units of 16 bytes (one document of a term's
+# or node's arrays: doc number and score); `_cost` weighs the other entries in those units.
+# About 256 MB of a serving process when full.
+MAX_CACHED_POSTINGS = 16_000_000
 class TermScores:
     """Per index generation, shared between threads, in one LRU budget: each term's
-    ``{docnum: BM25F score}``, each word-in-several-fields and phrase result, and decoded
+    `Matches` (documents and BM25F scores), each word-in-several-fields and phrase result, and decoded
     posting blocks (for phrases' positions and highlights).
 
     What it hands out is shared and must not be modified.
@@ -47,8 +51,8 @@ class TermScores:
         self._terms: OrderedDict[tuple, object] = OrderedDict()
         self._size = 0
         self._lengths: dict[str, list[int]] = {}
-        self._norm_lists: dict[str, list] = {}
-        self._docs: list[int] = []
+        self._norm_lists: dict[str, np.ndarray] = {}
+        self._live: np.ndarray | None = None
 
     def _generation(self, key: tuple) -> None:
         """Forget everything computed for another index generation (caller holds the lock)."""
@@ -58,10 +62,10 @@ class TermScores:
             self._size = 0
             self._lengths = {}
             self._norm_lists = {}
-            self._docs = []
+            self._live = None
 
-    def term(self, searcher, key: tuple, field: str, text: str) -> Scores:
-        """Every live document holding ``field:text``, with its BM25F score."""
+    def term(self, searcher, key: tuple, field: str, text: str) -> Matches:
+        """Every live document holding ``field:text``, with its BM25F score (shared: read only)."""
         return self._cached(key, ("scores", field, text),
                             lambda: self._compute(searcher, key, field, text))
 
@@ -78,54 +82,64 @@ class TermScores:
                 return found
         value = compute()
         with self._lock:
-            if self._key == key and len(value) <= self.max_postings:
+            if self._key == key and _cost(value) <= self.max_postings:
                 if entry not in self._terms:
                     self._terms[entry] = value
-                    self._size += len(value)
+                    self._size += _cost(value)
                 while self._size > self.max_postings:
                     _, dropped = self._terms.popitem(last=False)
-                    self._size -= len(dropped)
+                    self._size -= _cost(dropped)
         return value
 
-    def _compute(self, searcher, key: tuple, field: str, text: str) -> Scores:
+    def _compute(self, searcher, key: tuple, field: str, text: str) -> Matches:
         schema = searcher.schema
         if field not in schema:
-            return {}
+            return EMPTY
         try:
             btext = schema[field].to_bytes(text)
         except ValueError:
-            return {}
+            return EMPTY
         reader = searcher.reader()
         if (field, btext) not in reader:
-            return {}
-        docs = self._doc_ints(reader, key)  # one int object per docnum, shared by every term
-        ids: list[int] = []
-        weights: list[float] = []
+            return EMPTY
+        id_parts, weight_parts, filtered = [], [], True
         for leaf, offset in reader.leaf_readers():
             if (field, btext) in leaf:
-                local, found = live_postings(leaf, field, btext, "weights")
-                ids.extend([docs[d + offset] for d in local])
-                weights.extend(found)
+                local, weights, live_only = segment_postings(leaf, field, btext)
+                id_parts.append(local + offset if offset else local)
+                weight_parts.append(weights)
+                filtered = filtered and live_only
+        if not id_parts:
+            return EMPTY
+        ids = np.concatenate(id_parts) if len(id_parts) > 1 else id_parts[0]
+        weights = np.concatenate(weight_parts) if len(weight_parts) > 1 else weight_parts[0]
+        if not filtered:
+            keep = self._live_docs(reader, key)[ids]
+            if not keep.all():
+                ids, weights = ids[keep], weights[keep]
+        if not len(ids):
+            return EMPTY
         if not schema[field].scorable:  # Whoosh's WeightScorer: the weight itself
-            return dict(zip(ids, weights))
+            return Matches(ids, weights)
         idf = searcher.idf(field, text)
         k1_plus = searcher.weighting.K1 + 1
         norms = self._norms(searcher, key, field)
         # whoosh.scoring.bm25 inlined, its per-document part precomputed: the same float
-        # operations, in the same order.
-        return {d: idf * ((w * k1_plus) / (w + norms[d])) for d, w in zip(ids, weights)}
+        # operations (IEEE doubles, one at a time), in the same order.
+        return Matches(ids, idf * ((weights * k1_plus) / (weights + norms[ids])))
 
     def warm(self, searcher, key: tuple, fields) -> None:
         """Read the field lengths every term of ``fields`` is scored with, and compute the
         part of BM25F that depends only on them."""
-        self._doc_ints(searcher.reader(), key)
+        self._live_docs(searcher.reader(), key)
+        reads_array_blocks()  # the codec's self-check, once per process
         for field in fields:
             if searcher.schema[field].scorable:
                 self._norms(searcher, key, field)
 
-    def _norms(self, searcher, key: tuple, field: str) -> list:
+    def _norms(self, searcher, key: tuple, field: str) -> np.ndarray:
         """doc number -> ``K1 * (1 - B + B * length / average length)``, the length
-        normalisation of BM25F's denominator in ``field`` (None where the length is)."""
+        normalisation of BM25F's denominator in ``field`` (NaN where the length is None)."""
         with self._lock:
             self._generation(key)
             norms = self._norm_lists.get(field)
@@ -136,18 +150,25 @@ class TermScores:
             one_minus_b = 1 - B
             lengths = self._field_lengths(searcher.reader(), key, field)
             table = {n: K1 * (one_minus_b + B * n / avgfl) for n in set(lengths) if n is not None}
-            norms = [table.get(n) for n in lengths]  # at most 256 distinct lengths (a byte)
+            # At most 256 distinct lengths (a byte); None (no length) -> NaN.
+            norms = np.fromiter(map(table.get, lengths, repeat(float("nan"))),
+                                dtype=np.float64, count=len(lengths))
             with self._lock:
                 if self._key == key:
                     self._norm_lists[field] = norms
         return norms
 
-    def _doc_ints(self, reader, key: tuple) -> list[int]:
+    def _live_docs(self, reader, key: tuple) -> np.ndarray:
+        """doc number -> whether the document is live, once per generation."""
         with self._lock:
             self._generation(key)
-            if not self._docs:
-                self._docs = list(range(reader.doc_count_all()))
-            return self._docs
+            live = self._live
+        if live is None:
+            live = live_mask(reader)
+            with self._lock:
+                if self._key == key:
+                    self._live = live
+        return live
 
     def _field_lengths(self, reader, key: tuple, field: str) -> list[int]:
         """doc number -> the field's length as Whoosh's scorer sees it (byte-encoded)."""
@@ -161,43 +182,90 @@ class TermScores:
                     self._lengths[field] = lengths
         return lengths
 
-    def evaluate(self, searcher, key: tuple, query: Q.Query, live_docs: list[int]) -> Scores:
-        """Every document ``query`` matches, with the score Whoosh would give it.
+    def evaluate(self, searcher, key: tuple, query: Q.Query, live_docs,
+                 bounded: bool = False) -> Matches:
+        """Every document ``query`` matches, with the score Whoosh would give it
+        (``live_docs``: the live doc numbers, ascending, for `Q.Every`).
 
-        The result may be one of the shared term dicts: do not modify it.
+        ``bounded``: an adjacency bonus at the top (or under a top AndNot) is left
+        unchecked, as a `indexer.searching.bonus.Bounded` whose scores are lower bounds
+        (`indexer.searching.bonus.settle` makes a page's exact). The result may be one of
+        the shared cached values: do not modify it.
         """
         if type(searcher.weighting) is not BM25F:  # the formula below is BM25F's
-            return whoosh_scores(searcher, query)
+            return Matches.of(whoosh_scores(searcher, query))
+        if bounded:
+            lazy = self._bounded(searcher, key, query, live_docs)
+            if lazy is not None:
+                return lazy
         if isinstance(query, Q.Term):
             scores = self.term(searcher, key, query.fieldname, query.text)
-            if query.boost != 1:
-                boost = query.boost
-                scores = {d: s * boost for d, s in scores.items()}
-            return scores
+            return scores.boosted(query.boost) if query.boost != 1 else scores
         if isinstance(query, Q.Every) and query.fieldname in (None, "", "*"):
-            return dict.fromkeys(live_docs, float(query.boost))
+            return Matches.same_score(np.asarray(live_docs, dtype=np.int64), query.boost)
         if isinstance(query, Q.AndNot) and query.boost == 1:
-            positive = self.evaluate(searcher, key, query.a, live_docs)
-            negative = self.evaluate(searcher, key, query.b, live_docs)
-            return {d: s for d, s in positive.items() if d not in negative}
+            return without(self.evaluate(searcher, key, query.a, live_docs),
+                           self.evaluate(searcher, key, query.b, live_docs))
         if isinstance(query, Q.Phrase) and query.slop == 1 and query.boost == 1 and query.words:
             return self.phrase(searcher, key, query.fieldname, query.words)
         if (type(query) in (Q.And, Q.Or) and query.boost == 1
                 and not getattr(query, "minmatch", 0) and not getattr(query, "scale", None)):
-            def combine() -> Scores:
+            bonus = bonus_parts(query)
+            if bonus is not None:
+                positive = self.evaluate(searcher, key, bonus[0], live_docs)
+                candidates = [self.candidates(searcher, key, p.fieldname, p.words)
+                              for p in bonus[1]]
+                if holds(positive, candidates):
+                    return add_bonuses(positive, [self.phrase(searcher, key, p.fieldname, p.words)
+                                                  for p in bonus[1]])
+
+            def combine() -> Matches:
                 parts = [self.evaluate(searcher, key, sub, live_docs) for sub in query.subqueries]
                 if not parts:
-                    return {}
-                return _intersect(parts) if type(query) is Q.And else _union(parts)
+                    return EMPTY
+                return intersect(parts) if type(query) is Q.And else union(parts)
 
             if all(type(sub) in (Q.Term, Q.Phrase) for sub in query.subqueries):
                 # One word or phrase in several fields (or its synonyms): the unit every
                 # query is made of, kept in the cache like a term.
                 return self._cached(key, ("node", _node_key(query)), combine)
             return combine()
-        return whoosh_scores(searcher, query)
+        return Matches.of(whoosh_scores(searcher, query))
 
-    def phrase(self, searcher, key: tuple, field: str, words: list[str]) -> Scores:
+    def _bounded(self, searcher, key: tuple, query: Q.Query, live_docs) -> Bounded | None:
+        """The adjacency bonus of ``query`` unchecked (see `evaluate`), or None."""
+        if isinstance(query, Q.AndNot) and query.boost == 1:
+            lazy = self._bounded(searcher, key, query.a, live_docs)
+            if lazy is None:
+                return None
+            negative = self.evaluate(searcher, key, query.b, live_docs)
+            return lazy.take(~contains(negative.docs, lazy.docs)) if negative else lazy
+        bonus = bonus_parts(query)
+        if bonus is None:
+            return None
+        positive = self.evaluate(searcher, key, bonus[0], live_docs)
+        phrases = bonus[1]
+        candidates = [self.candidates(searcher, key, p.fieldname, p.words) for p in phrases]
+        if not holds(positive, candidates):
+            return None
+        cache = self.cache_for(key)
+        size = len(self._live_docs(searcher.reader(), key))
+        checks = []
+        for p, found in zip(phrases, candidates):
+            count = len(found)
+            memo = self._cached(key, ("checked", p.fieldname, tuple(p.words)),
+                                lambda count=count: CheckedPhrase(size, count))
+            adjacent = (lambda docs, p=p: adjacent_docs(searcher, p.fieldname, p.words, docs, cache))
+            checks.append(lambda docs, memo=memo, adjacent=adjacent: memo.check(docs, adjacent))
+        return Bounded(positive, candidates, checks)
+
+    def candidates(self, searcher, key: tuple, field: str, words: list[str]) -> Matches:
+        """The documents holding every word of a phrase in ``field``, scored by the sum of
+        the words' scores (the phrase's score where the words are adjacent)."""
+        parts = [self.term(searcher, key, field, word) for word in words]
+        return intersect(parts) if all(parts) else EMPTY
+
+    def phrase(self, searcher, key: tuple, field: str, words: list[str]) -> Matches:
         """Documents holding ``words`` at consecutive positions in ``field``.
 
         As Whoosh's Phrase (slop 1): the candidates are the documents holding every word,
@@ -207,15 +275,28 @@ class TermScores:
         return self._cached(key, ("phrase", field, tuple(words)),
                             lambda: self._phrase(searcher, key, field, words))
 
-    def _phrase(self, searcher, key: tuple, field: str, words: list[str]) -> Scores:
-        parts = [self.term(searcher, key, field, word) for word in words]
-        if not all(parts):
-            return {}
-        candidates = _intersect(parts)
+    def _phrase(self, searcher, key: tuple, field: str, words: list[str]) -> Matches:
+        candidates = self.candidates(searcher, key, field, words)
         if len(words) == 1 or not candidates:
             return candidates
-        kept = adjacent_docs(searcher, field, words, sorted(candidates), self.cache_for(key))
-        return {d: candidates[d] for d in kept}
+        kept = adjacent_docs(searcher, field, words, candidates.docs.tolist(),
+                             self.cache_for(key))
+        if len(kept) == len(candidates):
+            return candidates
+        return candidates.take(contains(np.array(kept, dtype=np.int64), candidates.docs))
+
+
+def _cost(value) -> int:
+    """What a cached value counts against the budget, in 16-byte units: a `Matches` its
+    documents; a decoded block, a pair of doc numbers and values as Python objects, about
+    80 bytes a posting; a list of block positions about 64 bytes an entry; any other value
+    (`indexer.searching.bonus.CheckedPhrase`) what its ``len`` says."""
+    kind = type(value)
+    if kind is tuple and len(value) == 2 and type(value[0]) is tuple:
+        return 5 * len(value[0])
+    if kind is list:
+        return 4 * len(value)
+    return len(value)
 
 
 def _node_key(query: Q.Query) -> tuple:
@@ -229,33 +310,7 @@ def _node_key(query: Q.Query) -> tuple:
     return type(query).__name__, parts
 
 
-def whoosh_scores(searcher, query: Q.Query) -> Scores:
+def whoosh_scores(searcher, query: Q.Query) -> dict[int, float]:
     """Whoosh's own evaluation: every match with its score."""
     results = searcher.search(query, limit=None)
     return {docnum: score for score, docnum in results.top_n}
-
-
-def _intersect(parts: list[Scores]) -> Scores:
-    if len(parts) == 1:
-        return parts[0]
-    ordered = sorted(parts, key=len)
-    common = ordered[0].keys() & ordered[1].keys()
-    for part in ordered[2:]:
-        common &= part.keys()
-    if len(parts) == 2:
-        a, b = parts
-        return {d: a[d] + b[d] for d in common}
-    return {d: sum(part[d] for part in parts) for d in common}
-
-
-def _union(parts: list[Scores]) -> Scores:
-    if len(parts) == 1:
-        return parts[0]
-    ordered = sorted(parts, key=len, reverse=True)
-    merged = dict(ordered[0])
-    get = merged.get
-    for part in ordered[1:]:
-        for d, s in part.items():
-            old = get(d)
-            merged[d] = s if old is None else old + s
-    return merged

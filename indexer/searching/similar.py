@@ -31,8 +31,8 @@ def more_like(snap: Snapshot, term_scores: TermScores, docnum: int, limit: int,
     if not key_terms:
         return []
     query = Q.Or([Q.Term("body", word, boost=weight) for word, weight in key_terms])
-    scores = term_scores.evaluate(searcher, snap.generation, query, snap.columns().live_docs)
-    others = {d: s for d, s in scores.items() if d != docnum}
-    candidates = top_candidates(others, others.keys(), limit) if len(others) > limit else others
-    best = sorted(candidates, key=lambda d: (-others[d], d))[:limit]
-    return [make_hit(searcher, d, others[d], as_of) for d in best]
+    scores = term_scores.evaluate(searcher, snap.generation, query, snap.columns().live_array())
+    others = scores.take(scores.docs != docnum)
+    docs, values = top_candidates(others.docs, others.scores, limit)
+    best = sorted(zip(docs, values), key=lambda pair: (-pair[1], pair[0]))[:limit]
+    return [make_hit(searcher, d, s, as_of) for d, s in best]

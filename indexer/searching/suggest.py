@@ -16,9 +16,10 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
+
 from indexer.analysis import fold
 from indexer.analysis.lexicon import french_spellings, french_words_sorted
-from indexer.clock import is_closed
 from indexer.searching.query import TEXT_FIELDS, parse_user_query
 from indexer.searching.resolve import Resolver
 from indexer.searching.snapshots import Snapshot
@@ -80,18 +81,20 @@ def completions(resolver: Resolver, snap: Snapshot, text: str, as_of: dt.date,
 
     columns = snap.columns()
     before = clauses[:-1]
-    base = (set(resolver.matching(snap, builder.build(before), columns)) if before
-            else set(columns.live_docs))
-    deadline, today = columns.values["deadline"], as_of.toordinal()
+    base = np.zeros(columns.size, dtype=bool)
+    base[resolver.matching(snap, builder.build(before), columns).docs if before
+         else columns.live_array()] = True
+    is_open = columns.open_flags(as_of)
     scored = []
     for form, words in forms.items():
-        docs: set[int] = set()
+        docs = np.zeros(columns.size, dtype=bool)
         for name in TEXT_FIELDS:
-            docs.update(resolver.matching(snap, builder.term(name, form), columns))
+            docs[resolver.matching(snap, builder.term(name, form), columns).docs] = True
         docs &= base
-        if docs:
-            opened = sum(1 for d in docs if not is_closed(deadline[d], today))
-            scored.append((-opened, -len(docs), form, opened, len(docs), words))
+        total = int(np.count_nonzero(docs))
+        if total:
+            opened = int(np.count_nonzero(docs & is_open))
+            scored.append((-opened, -total, form, opened, total, words))
     scored.sort()
     typed_form = builder.analyze(prefix)
     if prefix in vocab.words or prefix in french_spellings():
