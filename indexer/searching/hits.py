@@ -8,7 +8,7 @@ import datetime as dt
 from indexer.clock import offer_status
 from indexer.results import Hit
 from indexer.schema import body_text, stored_offer
-from indexer.searching.highlight import (analyzed_spans, body_start, highlight_terms, mark,
+from indexer.searching.highlight import (LabelTokens, body_start, highlight_terms, mark,
                                          match_spans, snippet)
 
 Spans = list[tuple[int, int]]
@@ -19,16 +19,20 @@ LABEL_FIELDS = {"employer": "employer_text", "direction": "direction_text",
                 "respnc": "family_text", "rome_label": "family_text", "corps": "corps_text"}
 
 
+# Labels repeat from offer to offer: each is analyzed once (per index generation).
+_LABELS = LabelTokens()
+
+
 def labels_html(offer, terms: dict[str, set[str]], analyzer) -> dict[str, str]:
     """Each label the query matched, escaped, its matched words marked: {"commune":
     '<mark class="match">Koné</mark>'}. Labels are short: they are analyzed here, with the
-    schema's analyzer, as the offer page does with its sections."""
+    schema's analyzer, as the offer page does with its sections (once per label text)."""
     out = {}
     for name, field in LABEL_FIELDS.items():
         value = getattr(offer, name)
         wanted = terms.get(field)
         if value and wanted:
-            spans = analyzed_spans(value, wanted, analyzer)
+            spans = _LABELS.spans(value, wanted, analyzer)
             if spans:
                 out[name] = str(mark(value, spans))
     return out

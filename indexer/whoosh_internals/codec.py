@@ -11,9 +11,22 @@ block structure and its statistics) and writes a block as
     ids     typecode + delta-encoded doc ids, the smallest of B / H / I that holds them
     weights kind + nothing (all 1.0) | one float32 (all equal) | float32 per posting
     values  nothing (fixed size 0) | fixed-size bytes | lengths array + bytes, the bytes
-            zlib-compressed only when that saves a quarter of them
+            zlib-compressed only when that saves a quarter of them | for ``Positions``
+            and ``Characters`` postings, typed arrays (see below)
 
 little-endian, read back with ``array.frombytes`` and ``itertools.accumulate`` (C loops).
+
+Positions and characters (phrases and highlights read them for every candidate) are not
+kept as Whoosh's per-posting pickles but as the block's arrays of Whoosh's own deltas: a
+flag byte (1 when the rest is zlib-compressed, only where that saves a quarter), then the
+count of each posting, every position's delta from the previous one of its posting, and for
+``Characters`` each start's delta from the previous end and each token's length; each array
+is a typecode (``B/H/I``, ``b/h/i`` when negative) and its numbers. `ArrayLeafMatcher.
+position_arrays` hands them out as they are (`indexer.whoosh_internals.postings` turns them
+into numpy arrays); ``value()``, for Whoosh's own searcher, re-encodes a posting's Whoosh
+bytes only when it is asked for one. The writer takes Whoosh's value bytes through
+``add_posting`` (Whoosh's segment writer feeds it so) and decodes them once per block, or
+the positions themselves through `ArrayPostingsWriter.add_positions` (no pickle at all).
 Weights are float32 like W3's, so scores are the same to the bit. The codec is pickled
 into each segment of the table of contents, so Whoosh's own ``open_dir(...).searcher()``
 reads these indexes, with this module importable. Vector postings (unused here) keep W3's
@@ -23,25 +36,43 @@ that a block round-trips; otherwise it returns a plain ``W3Codec``.
 
 from __future__ import annotations
 
+import pickle
 import struct
 import sys
 import zlib
 from array import array
 from functools import lru_cache
 from io import BytesIO
-from itertools import accumulate
+from itertools import accumulate, chain
 
+from whoosh import formats
 from whoosh.codec import whoosh3
 
-_MAGIC = b"OfA1"
+_MAGIC = b"OfA2"
+# OfA1 blocks (positions kept as Whoosh's pickles) are OfA2 blocks without array positions.
+_READABLE = (_MAGIC, b"OfA1")
 _HEAD = struct.Struct("<iIIfBBB")
-_VALUES_NONE, _VALUES_FIXED, _VALUES_VARIABLE, _VALUES_ZLIB = range(4)
+_VALUES_NONE, _VALUES_FIXED, _VALUES_VARIABLE, _VALUES_ZLIB, _VALUES_POSITIONS, _VALUES_CHARACTERS = range(6)
 _WEIGHTS_ONE, _WEIGHTS_SAME, _WEIGHTS_EACH = range(3)
 _SWAP = sys.byteorder != "little"
+# Formats whose values are stored as arrays, exactly these classes: a subclass may encode
+# its values otherwise.
+_POSITION_KINDS = {formats.Positions: _VALUES_POSITIONS, formats.Characters: _VALUES_CHARACTERS}
 
 
-def _typecode(largest: int) -> str:
+def _typecode(largest: int, smallest: int = 0) -> str:
+    if smallest < 0:
+        bound = max(largest, -smallest - 1)
+        return "b" if bound < 1 << 7 else "h" if bound < 1 << 15 else "i"
     return "B" if largest < 1 << 8 else "H" if largest < 1 << 16 else "I"
+
+
+def _typed(numbers) -> bytes:
+    """A typecode and the numbers in the smallest type that holds them."""
+    if not numbers:
+        return b"B"
+    typecode = _typecode(max(numbers), min(numbers))
+    return typecode.encode("ascii") + _array_bytes(array(typecode, numbers))
 
 
 def _array_bytes(numbers: array) -> bytes:
@@ -72,7 +103,7 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         self._weights.append(weight)
         if weight > self._maxweight:
             self._maxweight = weight
-        if vbytes:
+        if vbytes or type(vbytes) is _Codes:  # a posting without positions has its codes
             self._values.append(vbytes)
         if length:
             if self._minlength is None or length < self._minlength:
@@ -106,6 +137,26 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         self._blockcount += 1
         self._new_block()
 
+    def add_positions(self, id_, weight, poslist, length=None):
+        """`add_posting` with the positions themselves (what ``format.encode`` takes:
+        positions, or (position, start, end) for ``Characters``), never pickled."""
+        kind = _POSITION_KINDS.get(type(self._format))
+        if kind is None:
+            return self.add_posting(id_, weight, self._format.encode(poslist), length)
+        if kind == _VALUES_CHARACTERS:
+            codes, position, char = [], 0, 0
+            for pos, start, end in poslist:
+                codes.append((pos - position, start - char, end - start))
+                position, char = pos, end
+        else:
+            codes = [b - a for a, b in zip([0, *poslist], poslist)]
+        self.add_posting(id_, weight, _Codes(codes), length)
+
+    def finish_postings(self):
+        if not self.written() and len(self) < self._inlinelimit:  # inlined: W3's bytes
+            self._values = [_whoosh_bytes(v) if type(v) is _Codes else v for v in self._values]
+        return super().finish_postings()
+
     def _encode_values(self) -> tuple[int, bytes]:
         fixedsize = self._format.fixed_value_size()
         values = self._values
@@ -113,6 +164,12 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
             return _VALUES_NONE, b""
         if fixedsize is not None and fixedsize > 0:
             return _VALUES_FIXED, b"".join(values)
+        kind = _POSITION_KINDS.get(type(self._format))
+        if kind is not None and len(values) == len(self._ids):
+            arrays = _position_payload(kind, values)
+            if arrays is not None:
+                return kind, arrays
+        values = [_whoosh_bytes(v) if type(v) is _Codes else v for v in values]
         lengths = array("I", map(len, values))
         typecode = _typecode(max(lengths))
         blob = b"".join(values)
@@ -123,6 +180,77 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         return _VALUES_VARIABLE, head + blob
 
 
+class _Codes(list):
+    """One posting's deltas as Whoosh's format pickles them (given to `add_positions`)."""
+
+
+def _whoosh_bytes(codes) -> bytes:
+    """``Positions.encode`` / ``Characters.encode``'s bytes from their deltas."""
+    return struct.pack(">I", len(codes)) + pickle.dumps(list(codes), 2)
+
+
+def _position_payload(kind: int, values: list) -> bytes | None:
+    """A block's position values as arrays (see the module), or None when one of them is
+    not Whoosh's encoding of positions (the block then keeps Whoosh's bytes)."""
+    try:
+        codes = [v if type(v) is _Codes else pickle.loads(v[4:]) for v in values]
+        counts = [len(c) for c in codes]
+        if any(type(v) is not _Codes and int.from_bytes(v[:4], "big") != n
+               for v, n in zip(values, counts)):
+            return None
+        parts = [_typed(counts)]
+        if kind == _VALUES_CHARACTERS:
+            triples = list(chain.from_iterable(codes))
+            if any(type(t) is not tuple or len(t) != 3 for t in triples):
+                return None
+            flat = list(chain.from_iterable(triples))
+            parts += [_typed(flat[0::3]), _typed(flat[1::3]), _typed(flat[2::3])]
+        else:
+            parts.append(_typed(list(chain.from_iterable(codes))))
+    except (pickle.UnpicklingError, TypeError, ValueError, OverflowError, EOFError,
+            IndexError, KeyError, AttributeError):
+        return None
+    data = b"".join(parts)
+    packed = zlib.compress(data, 3)
+    if len(packed) * 4 <= len(data) * 3:  # compression only where it pays
+        return b"\x01" + packed
+    return b"\x00" + data
+
+
+class _WhooshValues:
+    """A block's position postings as Whoosh's value bytes, each encoded when read (for
+    Whoosh's own matcher API: ``value()``)."""
+
+    __slots__ = ("_arrays", "_starts", "_encoded")
+
+    def __init__(self, arrays: tuple) -> None:
+        self._arrays = arrays
+        self._starts = [0, *accumulate(arrays[0])]
+        self._encoded: dict[int, bytes] = {}
+
+    def __len__(self) -> int:
+        return len(self._arrays[0])
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        found = self._encoded.get(i)
+        if found is None:
+            a, b = self._starts[i], self._starts[i + 1]
+            _, positions, starts, lengths = self._arrays
+            if starts is None:
+                codes = positions[a:b].tolist()
+            else:
+                codes = list(zip(positions[a:b], starts[a:b], lengths[a:b]))
+            found = self._encoded[i] = _whoosh_bytes(codes)
+        return found
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
 class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
     """W3's block matcher reading `ArrayPostingsWriter`'s blocks (same attributes and
     block statistics, so Whoosh's searcher and `indexer.whoosh_internals.postings` use it
@@ -130,12 +258,13 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
 
     def _read_header(self):
         postfile = self._postfile
-        if postfile.get(self._startoffset, 4) != _MAGIC:
+        if postfile.get(self._startoffset, 4) not in _READABLE:
             raise ValueError(f"not an offres posting list at {self._startoffset}")
         self._baseoffset = self._startoffset + 4
 
     def _goto(self, position):
         self._data = None
+        self._positions = None
         self._ids = None
         self._weights = None
         self._values = None
@@ -186,6 +315,8 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
         elif encoding == _VALUES_FIXED:
             size = self._fixedsize
             self._values = tuple(data[i:i + size] for i in range(start, len(data), size))
+        elif encoding >= _VALUES_POSITIONS:
+            self._values = _WhooshValues(self.position_arrays())
         else:
             lengths, end = _read_array(chr(data[start]), data, start + 1, count)
             blob = data[end:]
@@ -193,6 +324,38 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
                 blob = zlib.decompress(blob)
             ends = list(accumulate(lengths))
             self._values = tuple(blob[a:b] for a, b in zip([0, *ends], ends))
+
+
+    def id_deltas(self) -> array:
+        """The current block's doc numbers as stored: the first, then each one's distance
+        from the one before."""
+        if self._data is None:
+            self._read_data()
+        return self._data[0]
+
+    def position_arrays(self) -> tuple | None:
+        """The current block's positions as stored: (count of each posting, position
+        deltas, start deltas, lengths) as ``array``s, the last two None without
+        characters; None when the block does not store positions as arrays."""
+        if self._compression < _VALUES_POSITIONS:
+            return None
+        if self._positions is None:
+            if self._data is None:
+                self._read_data()
+            _, _, data, start = self._data
+            payload = data[start + 1:]
+            if data[start] == 1:
+                payload = zlib.decompress(payload)
+            arrays, end = [], 0
+            counts, end = _read_array(chr(payload[0]), payload, 1, self._blocklength)
+            total = sum(counts)
+            for _ in range(3 if self._compression == _VALUES_CHARACTERS else 1):
+                numbers, end = _read_array(chr(payload[end]), payload, end + 1, total)
+                arrays.append(numbers)
+            if len(arrays) == 1:
+                arrays += [None, None]
+            self._positions = (counts, *arrays)
+        return self._positions
 
 
 class ArrayCodec(whoosh3.W3Codec):
@@ -212,7 +375,8 @@ class ArrayCodec(whoosh3.W3Codec):
 
 
 _W3_PARTS = {
-    whoosh3.W3PostingsWriter: ("_write_block", "_new_block", "add_posting", "finish_postings"),
+    whoosh3.W3PostingsWriter: ("_write_block", "_new_block", "add_posting", "finish_postings",
+                               "written"),
     whoosh3.W3LeafMatcher: ("_read_header", "_goto", "_read_data", "_read_ids",
                             "_read_weights", "_read_values", "reset", "_next_block"),
     whoosh3.W3Codec: ("postings_writer", "postings_reader"),

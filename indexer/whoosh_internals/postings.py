@@ -9,11 +9,9 @@ and any matcher without them is read through the public API instead, with the sa
 from __future__ import annotations
 
 import bisect
-import pickle
-from itertools import accumulate
-from operator import itemgetter
+from typing import NamedTuple
 
-from whoosh import formats
+import numpy as np
 from whoosh.matching import WrappingMatcher
 
 _BLOCK_READER = ("_read_ids", "_read_values", "_next_block", "_goto", "_i", "_ids", "_values",
@@ -25,23 +23,201 @@ def field_b(weighting, field: str) -> float:
     return getattr(weighting, "_field_B", {}).get(field, weighting.B)
 
 
+class TermPositions(NamedTuple):
+    """A term's positions in some documents, one entry per occurrence, by document then
+    position: numpy int64 arrays of equal length (``starts``/``ends``, the characters,
+    None when the field does not store them)."""
+
+    docs: np.ndarray
+    positions: np.ndarray
+    starts: np.ndarray | None
+    ends: np.ndarray | None
+
+
+class PositionBlock:
+    """One posting block's positions, decoded: doc numbers in the segment, where each
+    posting's occurrences begin in the flat arrays, and the flat arrays."""
+
+    __slots__ = ("ids", "offsets", "positions", "starts", "ends")
+
+    def __init__(self, ids, offsets, positions, starts, ends) -> None:
+        self.ids, self.offsets, self.positions = ids, offsets, positions
+        self.starts, self.ends = starts, ends
+
+    def __len__(self) -> int:  # its weight in `TermScores`' cache budget
+        return len(self.ids) + len(self.positions)
+
+
 def positions(searcher, field: str, text: str, docnums: list[int] | None = None,
               cache=None) -> dict[int, frozenset]:
     """The positions of ``field:text`` in each live document holding it, or only in those
     of ``docnums`` (sorted, live), read from the posting blocks that hold them (``cache``
     as for `term_values`)."""
-    fieldtype = searcher.schema[field]
-    btext = fieldtype.to_bytes(text)
-    raw: dict[int, bytes] = {}
-    if docnums is not None:
-        raw = term_values(searcher.reader(), field, btext, docnums, cache)
+    btext = searcher.schema[field].to_bytes(text)
+    found = term_positions(searcher.reader(), field, btext, docnums, cache)
+    docs, firsts = np.unique(found.docs, return_index=True)
+    groups = np.split(found.positions, firsts[1:]) if len(docs) else []
+    return {d: frozenset(group.tolist()) for d, group in zip(docs.tolist(), groups)}
+
+
+def term_positions(reader, field: str, btext: bytes, docnums=None,
+                   cache=None) -> TermPositions:
+    """Every occurrence of ``field:btext`` in ``docnums`` (sorted ints, a list or a numpy
+    array; None: every live document), read from the posting blocks that hold them,
+    decoded as whole arrays (``cache`` as for `term_values`: blocks decoded once serve
+    the next queries)."""
+    fmt = reader.schema[field].format
+    wanted = None if docnums is None else np.asarray(docnums, dtype=np.int64)
+    parts: list[tuple] = []
+    for segment, (leaf, offset) in enumerate(reader.leaf_readers()):
+        if (field, btext) not in leaf:
+            continue
+        if wanted is None:
+            local = None
+        else:
+            lo, hi = np.searchsorted(wanted, [offset, offset + leaf.doc_count_all()])
+            local = wanted[lo:hi] - offset
+            if not len(local):
+                continue
+        matcher = _raw_matcher(leaf, field, btext)
+        if not all(hasattr(matcher, name) for name in _BLOCK_READER):
+            if local is None:
+                ids, values = live_postings(leaf, field, btext, "values")
+                raw = dict(zip(ids, values))
+            else:
+                raw = {}
+                _values_by_skipping(matcher, local.tolist(), 0, raw)
+            block = _decoded_block(fmt, list(raw), list(raw.values()))
+            parts.append(_select(block, local, offset, None))
+            continue
+        term = (segment, field, btext)
+        blocks = (_blocks(_raw_matcher(leaf, field, btext)) if cache is None
+                  else cache(("blocks", *term), lambda: _blocks(_raw_matcher(leaf, field, btext))))
+        deleted = leaf.is_deleted if local is None and leaf.has_deletions() else None
+        block_of = None
+        if local is not None:  # the block that may hold each wanted document (sorted)
+            last_ids = np.array([last for last, _ in blocks], dtype=np.int64)
+            block_of = np.searchsorted(last_ids, local)
+            numbers = _distinct(block_of[block_of < len(blocks)]).tolist()
+        if local is None or len(numbers) * 2 >= len(blocks):
+            # Half the term's blocks or more: decoded as one (a few numpy calls for all).
+            def read_all():
+                return _term_block(matcher, [position for _, position in blocks], fmt)
+            block = read_all() if cache is None else cache(("term positions", *term), read_all)
+            parts.append(_select(block, local, offset, deleted))
+            continue
+        for number in numbers:
+            def read(number=number):
+                return _term_block(matcher, [blocks[number][1]], fmt)
+            block = read() if cache is None else cache(("positions", *term, number), read)
+            lo, hi = np.searchsorted(block_of, [number, number + 1])
+            parts.append(_select(block, local[lo:hi], offset, None))
+    return _concatenate(parts, fmt.supports("characters"))
+
+
+def _term_block(matcher, where: list[int], fmt) -> PositionBlock:
+    """The blocks at ``where`` decoded as one: from `ArrayCodec`'s arrays, else from the
+    value bytes of Whoosh's format."""
+    id_parts, stored = [], []
+    for position in where:
+        matcher._goto(position)
+        arrays = matcher.position_arrays() if hasattr(matcher, "position_arrays") else None
+        if arrays is None:
+            return _decoded_blocks(matcher, where, fmt)
+        id_parts.append(matcher.id_deltas())
+        stored.append(arrays)
+    sizes = np.array([len(ids) for ids in id_parts], dtype=np.int64)
+    block_offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=block_offsets[1:])
+    ids = _restarting_sum(_joined(id_parts), block_offsets, sizes)
+    counts, deltas, start_deltas, lengths = (None if column[0] is None else _joined(column)
+                                             for column in zip(*stored))
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    ends = starts = None
+    positions = _restarting_sum(deltas, offsets, counts)
+    if start_deltas is not None:  # start = previous end + start delta, end = start + length
+        ends = _restarting_sum(start_deltas + lengths, offsets, counts)
+        starts = ends - lengths
+    return PositionBlock(ids, offsets, positions, starts, ends)
+
+
+def _joined(arrays: list) -> np.ndarray:
+    if len(arrays) == 1:
+        return np.asarray(arrays[0], dtype=np.int64)
+    return np.concatenate([np.asarray(a) for a in arrays]).astype(np.int64, copy=False)
+
+
+def _distinct(ordered: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array."""
+    if not len(ordered):
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
+def _restarting_sum(deltas: np.ndarray, offsets: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The running sum of ``deltas``, starting again at each posting."""
+    sums = np.cumsum(deltas)
+    before = np.concatenate(([0], sums))[offsets[:-1]]
+    return sums - np.repeat(before, counts)
+
+
+def _decoded_blocks(matcher, where: list[int], fmt) -> PositionBlock:
+    """The blocks at ``where`` from their value bytes (indexes of another codec)."""
+    ids, values = [], []
+    for position in where:
+        matcher._goto(position)
+        matcher._read_ids()
+        matcher._read_values()
+        ids.extend(matcher._ids)
+        values.extend(matcher._values)
+    return _decoded_block(fmt, ids, values)
+
+
+def _decoded_block(fmt, ids, values) -> PositionBlock:
+    """A `PositionBlock` from Whoosh's value bytes (indexes of another codec)."""
+    chars = fmt.supports("characters")
+    occurrences = [fmt.decode_as("characters" if chars else "positions", v) for v in values]
+    counts = np.array([len(o) for o in occurrences], dtype=np.int64)
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    flat = [x for o in occurrences for x in o]
+    if chars:
+        table = np.array(flat, dtype=np.int64).reshape(-1, 3)
+        return PositionBlock(np.array(ids, dtype=np.int64), offsets, table[:, 0],
+                             table[:, 1], table[:, 2])
+    return PositionBlock(np.array(ids, dtype=np.int64), offsets,
+                         np.array(flat, dtype=np.int64), None, None)
+
+
+def _select(block: PositionBlock, local, offset: int, deleted) -> tuple:
+    """The occurrences of ``block`` in the documents ``local`` (all of them if None, less
+    the ``deleted``), doc numbers moved by ``offset``."""
+    ids = block.ids
+    if local is None:
+        chosen = np.arange(len(ids))
+        if deleted is not None:
+            chosen = chosen[[not deleted(d) for d in ids.tolist()]]
     else:
-        for leaf, offset in searcher.reader().leaf_readers():
-            if (field, btext) in leaf:
-                local, values = live_postings(leaf, field, btext, "values")
-                raw.update(zip([d + offset for d in local], values))
-    decode = _position_decoder(fieldtype.format)
-    return {d: frozenset(decode(value)) for d, value in raw.items()}
+        chosen = np.searchsorted(ids, local)
+        inside = chosen < len(ids)
+        chosen = chosen[inside]
+        chosen = chosen[ids[chosen] == local[inside]]
+    counts = block.offsets[chosen + 1] - block.offsets[chosen]
+    before = np.cumsum(counts) - counts
+    flat = np.repeat(block.offsets[chosen] - before, counts) + np.arange(counts.sum())
+    docs = np.repeat(ids[chosen] + offset, counts)
+    if block.starts is None:
+        return docs, block.positions[flat], None, None
+    return docs, block.positions[flat], block.starts[flat], block.ends[flat]
+
+
+def _concatenate(parts: list[tuple], chars: bool) -> TermPositions:
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return TermPositions(empty, empty, empty if chars else None, empty if chars else None)
+    columns = list(zip(*parts))
+    return TermPositions(*(np.concatenate(c) if c[0] is not None else None for c in columns))
 
 
 def term_values(reader, field: str, btext: bytes, docnums: list[int],
@@ -122,7 +298,8 @@ def _block_data(matcher, position: int) -> tuple[tuple, tuple]:
     matcher._goto(position)
     matcher._read_ids()
     matcher._read_values()
-    return tuple(matcher._ids), tuple(matcher._values)
+    # ``_values`` as the matcher has it: `ArrayCodec`'s encodes a value when it is read.
+    return tuple(matcher._ids), matcher._values
 
 
 def _take(matcher, wanted: set[int], offset: int, found: dict[int, bytes]) -> None:
@@ -148,26 +325,6 @@ def _values_by_skipping(matcher, local: list[int], offset: int, found: dict[int,
                 break
         if matcher.id() == d:
             found[d + offset] = matcher.value()
-
-
-def _decode_character_positions(value: bytes) -> list[int]:
-    """`whoosh.formats.Characters.decode_positions` with the running sum in C."""
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate(map(_FIRST, pickle.loads(value[4:]))))
-
-
-_FIRST = itemgetter(0)
-
-
-def _position_decoder(fmt):
-    if (type(fmt) is formats.Characters
-            and type(fmt).decode_positions is _CHARACTERS_DECODE_POSITIONS):
-        return _decode_character_positions
-    return lambda value: fmt.decode_as("positions", value)
-
-
-_CHARACTERS_DECODE_POSITIONS = formats.Characters.decode_positions
 
 
 def live_postings(leaf, field: str, btext: bytes, part: str) -> tuple[list[int], list]:
