@@ -36,17 +36,20 @@ that a block round-trips; otherwise it returns a plain ``W3Codec``.
 
 from __future__ import annotations
 
-import pickle
 import struct
-import sys
 import zlib
 from array import array
 from functools import lru_cache
 from io import BytesIO
-from itertools import accumulate, chain
+from itertools import accumulate
 
 from whoosh import formats
 from whoosh.codec import whoosh3
+
+from indexer.whoosh_internals.position_blocks import (Codes, WhooshValues, array_bytes,
+                                                      encode_positions, read_array,
+                                                      read_positions, typecode_for,
+                                                      whoosh_bytes)
 
 _MAGIC = b"OfA2"
 # OfA1 blocks (positions kept as Whoosh's pickles) are OfA2 blocks without array positions.
@@ -54,42 +57,9 @@ _READABLE = (_MAGIC, b"OfA1")
 _HEAD = struct.Struct("<iIIfBBB")
 _VALUES_NONE, _VALUES_FIXED, _VALUES_VARIABLE, _VALUES_ZLIB, _VALUES_POSITIONS, _VALUES_CHARACTERS = range(6)
 _WEIGHTS_ONE, _WEIGHTS_SAME, _WEIGHTS_EACH = range(3)
-_SWAP = sys.byteorder != "little"
 # Formats whose values are stored as arrays, exactly these classes: a subclass may encode
 # its values otherwise.
 _POSITION_KINDS = {formats.Positions: _VALUES_POSITIONS, formats.Characters: _VALUES_CHARACTERS}
-
-
-def _typecode(largest: int, smallest: int = 0) -> str:
-    if smallest < 0:
-        bound = max(largest, -smallest - 1)
-        return "b" if bound < 1 << 7 else "h" if bound < 1 << 15 else "i"
-    return "B" if largest < 1 << 8 else "H" if largest < 1 << 16 else "I"
-
-
-def _typed(numbers) -> bytes:
-    """A typecode and the numbers in the smallest type that holds them."""
-    if not numbers:
-        return b"B"
-    typecode = _typecode(max(numbers), min(numbers))
-    return typecode.encode("ascii") + _array_bytes(array(typecode, numbers))
-
-
-def _array_bytes(numbers: array) -> bytes:
-    if _SWAP:
-        numbers = array(numbers.typecode, numbers)
-        numbers.byteswap()
-    return numbers.tobytes()
-
-
-def _read_array(typecode: str, data: bytes, start: int, count: int) -> tuple[array, int]:
-    """``count`` numbers of ``typecode`` at ``data[start:]`` and the offset after them."""
-    numbers = array(typecode)
-    end = start + count * numbers.itemsize
-    numbers.frombytes(data[start:end])
-    if _SWAP:
-        numbers.byteswap()
-    return numbers, end
 
 
 class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
@@ -103,7 +73,7 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         self._weights.append(weight)
         if weight > self._maxweight:
             self._maxweight = weight
-        if vbytes or type(vbytes) is _Codes:  # a posting without positions has its codes
+        if vbytes or type(vbytes) is Codes:  # a posting without positions has its codes
             self._values.append(vbytes)
         if length:
             if self._minlength is None or length < self._minlength:
@@ -117,15 +87,15 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         self._terminfo.add_block(self)
         ids = self._ids
         deltas = array("I", [ids[0]]) + array("I", [b - a for a, b in zip(ids, ids[1:])])
-        typecode = _typecode(max(deltas))
-        parts = [typecode.encode("ascii"), _array_bytes(array(typecode, deltas))]
+        typecode = typecode_for(max(deltas))
+        parts = [typecode.encode("ascii"), array_bytes(array(typecode, deltas))]
         weights = self._weights
         if all(w == 1.0 for w in weights):
             parts.append(bytes([_WEIGHTS_ONE]))
         elif all(w == weights[0] for w in weights):
-            parts += [bytes([_WEIGHTS_SAME]), _array_bytes(weights[:1])]
+            parts += [bytes([_WEIGHTS_SAME]), array_bytes(weights[:1])]
         else:
-            parts += [bytes([_WEIGHTS_EACH]), _array_bytes(weights)]
+            parts += [bytes([_WEIGHTS_EACH]), array_bytes(weights)]
         encoding, values = self._encode_values()
         parts.append(values)
         data = b"".join(parts)
@@ -150,11 +120,11 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
                 position, char = pos, end
         else:
             codes = [b - a for a, b in zip([0, *poslist], poslist)]
-        self.add_posting(id_, weight, _Codes(codes), length)
+        self.add_posting(id_, weight, Codes(codes), length)
 
     def finish_postings(self):
         if not self.written() and len(self) < self._inlinelimit:  # inlined: W3's bytes
-            self._values = [_whoosh_bytes(v) if type(v) is _Codes else v for v in self._values]
+            self._values = [whoosh_bytes(v) if type(v) is Codes else v for v in self._values]
         return super().finish_postings()
 
     def _encode_values(self) -> tuple[int, bytes]:
@@ -166,89 +136,18 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
             return _VALUES_FIXED, b"".join(values)
         kind = _POSITION_KINDS.get(type(self._format))
         if kind is not None and len(values) == len(self._ids):
-            arrays = _position_payload(kind, values)
+            arrays = encode_positions(kind == _VALUES_CHARACTERS, values)
             if arrays is not None:
                 return kind, arrays
-        values = [_whoosh_bytes(v) if type(v) is _Codes else v for v in values]
+        values = [whoosh_bytes(v) if type(v) is Codes else v for v in values]
         lengths = array("I", map(len, values))
-        typecode = _typecode(max(lengths))
+        typecode = typecode_for(max(lengths))
         blob = b"".join(values)
-        head = typecode.encode("ascii") + _array_bytes(array(typecode, lengths))
+        head = typecode.encode("ascii") + array_bytes(array(typecode, lengths))
         packed = zlib.compress(blob, 3)
         if len(packed) * 4 <= len(blob) * 3:  # compression only where it pays
             return _VALUES_ZLIB, head + packed
         return _VALUES_VARIABLE, head + blob
-
-
-class _Codes(list):
-    """One posting's deltas as Whoosh's format pickles them (given to `add_positions`)."""
-
-
-def _whoosh_bytes(codes) -> bytes:
-    """``Positions.encode`` / ``Characters.encode``'s bytes from their deltas."""
-    return struct.pack(">I", len(codes)) + pickle.dumps(list(codes), 2)
-
-
-def _position_payload(kind: int, values: list) -> bytes | None:
-    """A block's position values as arrays (see the module), or None when one of them is
-    not Whoosh's encoding of positions (the block then keeps Whoosh's bytes)."""
-    try:
-        codes = [v if type(v) is _Codes else pickle.loads(v[4:]) for v in values]
-        counts = [len(c) for c in codes]
-        if any(type(v) is not _Codes and int.from_bytes(v[:4], "big") != n
-               for v, n in zip(values, counts)):
-            return None
-        parts = [_typed(counts)]
-        if kind == _VALUES_CHARACTERS:
-            triples = list(chain.from_iterable(codes))
-            if any(type(t) is not tuple or len(t) != 3 for t in triples):
-                return None
-            flat = list(chain.from_iterable(triples))
-            parts += [_typed(flat[0::3]), _typed(flat[1::3]), _typed(flat[2::3])]
-        else:
-            parts.append(_typed(list(chain.from_iterable(codes))))
-    except (pickle.UnpicklingError, TypeError, ValueError, OverflowError, EOFError,
-            IndexError, KeyError, AttributeError):
-        return None
-    data = b"".join(parts)
-    packed = zlib.compress(data, 3)
-    if len(packed) * 4 <= len(data) * 3:  # compression only where it pays
-        return b"\x01" + packed
-    return b"\x00" + data
-
-
-class _WhooshValues:
-    """A block's position postings as Whoosh's value bytes, each encoded when read (for
-    Whoosh's own matcher API: ``value()``)."""
-
-    __slots__ = ("_arrays", "_starts", "_encoded")
-
-    def __init__(self, arrays: tuple) -> None:
-        self._arrays = arrays
-        self._starts = [0, *accumulate(arrays[0])]
-        self._encoded: dict[int, bytes] = {}
-
-    def __len__(self) -> int:
-        return len(self._arrays[0])
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        found = self._encoded.get(i)
-        if found is None:
-            a, b = self._starts[i], self._starts[i + 1]
-            _, positions, starts, lengths = self._arrays
-            if starts is None:
-                codes = positions[a:b].tolist()
-            else:
-                codes = list(zip(positions[a:b], starts[a:b], lengths[a:b]))
-            found = self._encoded[i] = _whoosh_bytes(codes)
-        return found
-
-    def __iter__(self):
-        return (self[i] for i in range(len(self)))
 
 
 class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
@@ -282,12 +181,12 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
     def _read_data(self):
         data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
         count = self._blocklength
-        deltas, end = _read_array(chr(data[0]), data, 1, count)
+        deltas, end = read_array(chr(data[0]), data, 1, count)
         kind = data[end]
         if kind == _WEIGHTS_EACH:
-            weights, end = _read_array("f", data, end + 1, count)
+            weights, end = read_array("f", data, end + 1, count)
         elif kind == _WEIGHTS_SAME:
-            one, end = _read_array("f", data, end + 1, 1)
+            one, end = read_array("f", data, end + 1, 1)
             weights = one * count
         else:
             weights, end = array("f", [1.0]) * count, end + 1
@@ -316,9 +215,9 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
             size = self._fixedsize
             self._values = tuple(data[i:i + size] for i in range(start, len(data), size))
         elif encoding >= _VALUES_POSITIONS:
-            self._values = _WhooshValues(self.position_arrays())
+            self._values = WhooshValues(self.position_arrays())
         else:
-            lengths, end = _read_array(chr(data[start]), data, start + 1, count)
+            lengths, end = read_array(chr(data[start]), data, start + 1, count)
             blob = data[end:]
             if encoding == _VALUES_ZLIB:
                 blob = zlib.decompress(blob)
@@ -343,18 +242,8 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
             if self._data is None:
                 self._read_data()
             _, _, data, start = self._data
-            payload = data[start + 1:]
-            if data[start] == 1:
-                payload = zlib.decompress(payload)
-            arrays, end = [], 0
-            counts, end = _read_array(chr(payload[0]), payload, 1, self._blocklength)
-            total = sum(counts)
-            for _ in range(3 if self._compression == _VALUES_CHARACTERS else 1):
-                numbers, end = _read_array(chr(payload[end]), payload, end + 1, total)
-                arrays.append(numbers)
-            if len(arrays) == 1:
-                arrays += [None, None]
-            self._positions = (counts, *arrays)
+            self._positions = read_positions(data, start, self._blocklength,
+                                             self._compression == _VALUES_CHARACTERS)
         return self._positions
 
 

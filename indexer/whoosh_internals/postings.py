@@ -9,9 +9,12 @@ and any matcher without them is read through the public API instead, with the sa
 from __future__ import annotations
 
 import bisect
+import pickle
+from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
+from whoosh import formats
 from whoosh.matching import WrappingMatcher
 
 _BLOCK_READER = ("_read_ids", "_read_values", "_next_block", "_goto", "_i", "_ids", "_values",
@@ -132,6 +135,11 @@ def _term_block(matcher, where: list[int], fmt) -> PositionBlock:
     ids = _restarting_sum(_joined(id_parts), block_offsets, sizes)
     counts, deltas, start_deltas, lengths = (None if column[0] is None else _joined(column)
                                              for column in zip(*stored))
+    return _from_deltas(ids, counts, deltas, start_deltas, lengths)
+
+
+def _from_deltas(ids, counts, deltas, start_deltas, lengths) -> PositionBlock:
+    """A `PositionBlock` from the deltas Whoosh's formats encode (numpy int64 arrays)."""
     offsets = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     ends = starts = None
@@ -176,18 +184,25 @@ def _decoded_blocks(matcher, where: list[int], fmt) -> PositionBlock:
 
 def _decoded_block(fmt, ids, values) -> PositionBlock:
     """A `PositionBlock` from Whoosh's value bytes (indexes of another codec)."""
+    ids = np.array(ids, dtype=np.int64)
     chars = fmt.supports("characters")
+    if type(fmt) in (formats.Positions, formats.Characters):
+        # Their pickled deltas, unpickled in C (decode_as sums them in Python).
+        codes = [pickle.loads(v[4:] if v.endswith(b".") else v[4:] + b".") for v in values]
+        counts = np.array([len(c) for c in codes], dtype=np.int64)
+        if not chars:
+            return _from_deltas(ids, counts, np.array(list(chain.from_iterable(codes)),
+                                                      dtype=np.int64), None, None)
+        table = np.array(list(chain.from_iterable(codes)), dtype=np.int64).reshape(-1, 3)
+        return _from_deltas(ids, counts, table[:, 0], table[:, 1], table[:, 2])
     occurrences = [fmt.decode_as("characters" if chars else "positions", v) for v in values]
-    counts = np.array([len(o) for o in occurrences], dtype=np.int64)
-    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
+    offsets = np.zeros(len(occurrences) + 1, dtype=np.int64)
+    np.cumsum([len(o) for o in occurrences], out=offsets[1:])
     flat = [x for o in occurrences for x in o]
     if chars:
         table = np.array(flat, dtype=np.int64).reshape(-1, 3)
-        return PositionBlock(np.array(ids, dtype=np.int64), offsets, table[:, 0],
-                             table[:, 1], table[:, 2])
-    return PositionBlock(np.array(ids, dtype=np.int64), offsets,
-                         np.array(flat, dtype=np.int64), None, None)
+        return PositionBlock(ids, offsets, table[:, 0], table[:, 1], table[:, 2])
+    return PositionBlock(ids, offsets, np.array(flat, dtype=np.int64), None, None)
 
 
 def _select(block: PositionBlock, local, offset: int, deleted) -> tuple:

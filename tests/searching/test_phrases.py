@@ -100,7 +100,9 @@ def test_adjacent_docs_are_whooshs_phrase_matches(index, field, text):
         cache: dict = {}
 
         def cached(entry, build):
-            return cache.setdefault(entry, build()) if entry not in cache else cache[entry]
+            if entry not in cache:
+                cache[entry] = build()
+            return cache[entry]
 
         for _ in range(2):  # the second time from the cached blocks
             assert adjacent_docs(searcher, field, words, np.array(candidates, dtype=np.int64),
