@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import bisect
 import pickle
-from itertools import chain
+from functools import partial
+from itertools import accumulate, chain
+from operator import add, sub
 from typing import NamedTuple
 
 import numpy as np
@@ -96,6 +98,12 @@ def term_positions(reader, field: str, btext: bytes, docnums=None,
         term = (segment, field, btext)
         blocks = (_blocks(_raw_matcher(leaf, field, btext)) if cache is None
                   else cache(("blocks", *term), lambda: _blocks(_raw_matcher(leaf, field, btext))))
+        if local is not None and len(local) <= _FEW_DOCUMENTS:
+            few = _few_documents(matcher, term, blocks, local.tolist(), offset, cache,
+                                 fmt.supports("characters"))
+            if few is not None:
+                parts.append(few)
+                continue
         deleted = leaf.is_deleted if local is None and leaf.has_deletions() else None
         block_of = None
         if local is not None:  # the block that may hold each wanted document (sorted)
@@ -116,6 +124,71 @@ def term_positions(reader, field: str, btext: bytes, docnums=None,
             lo, hi = np.searchsorted(block_of, [number, number + 1])
             parts.append(_select(block, local[lo:hi], offset, None))
     return _concatenate(parts, fmt.supports("characters"))
+
+
+# Up to this many documents (a page of results), their postings are read one by one from
+# the stored arrays: fewer numpy calls than decoding whole blocks.
+_FEW_DOCUMENTS = 32
+
+
+class _StoredBlock:
+    """A block's doc numbers and stored position arrays, as `ArrayCodec` keeps them."""
+
+    __slots__ = ("ids", "offsets", "arrays")
+
+    def __init__(self, ids: tuple, arrays: tuple) -> None:
+        self.ids, self.arrays = ids, arrays
+        self.offsets = [0, *accumulate(arrays[0])]
+
+    def __len__(self) -> int:  # its weight in `TermScores`' cache budget
+        return len(self.ids) + self.offsets[-1]
+
+
+def _few_documents(matcher, term: tuple, blocks, local: list[int], offset: int,
+                   cache, chars: bool) -> tuple | None:
+    """The occurrences in a few documents, read posting by posting from the blocks' stored
+    arrays; None when the blocks do not store positions as arrays."""
+    if not hasattr(matcher, "position_arrays"):
+        return None
+    last_ids = [last for last, _ in blocks]
+    docs: list[int] = []
+    positions: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    number, top, stored = -1, -1, None
+    for d in local:  # sorted: each block is looked up once for all its documents
+        if d > top:
+            number = bisect.bisect_left(last_ids, d, number + 1)
+            if number == len(blocks):
+                break
+            top = last_ids[number]
+
+            def read(number=number):
+                matcher._goto(blocks[number][1])
+                arrays = matcher.position_arrays()
+                if arrays is None:
+                    return None
+                matcher._read_ids()
+                return _StoredBlock(tuple(matcher._ids), arrays)
+            stored = read() if cache is None else cache(("stored positions", *term, number), read)
+            if stored is None:
+                return None
+        i = bisect.bisect_left(stored.ids, d)
+        if i == len(stored.ids) or stored.ids[i] != d:
+            continue
+        a, b = stored.offsets[i], stored.offsets[i + 1]
+        _, deltas, start_deltas, lengths = stored.arrays
+        positions += accumulate(deltas[a:b])
+        docs += [d + offset] * (b - a)
+        if start_deltas is not None:  # start = previous end + start delta
+            these = accumulate(map(add, start_deltas[a:b], lengths[a:b]))
+            first = len(ends)
+            ends += these
+            starts += map(sub, ends[first:], lengths[a:b])
+    as_array = partial(np.array, dtype=np.int64)
+    if chars:
+        return as_array(docs), as_array(positions), as_array(starts), as_array(ends)
+    return as_array(docs), as_array(positions), None, None
 
 
 def _term_block(matcher, where: list[int], fmt) -> PositionBlock:
