@@ -47,9 +47,9 @@ from whoosh import formats
 from whoosh.codec import whoosh3
 
 from indexer.whoosh_internals.position_blocks import (Codes, WhooshValues, array_bytes,
-                                                      encode_positions, read_array,
-                                                      read_positions, typecode_for,
-                                                      whoosh_bytes)
+                                                      encode_positions, pickles_deltas,
+                                                      read_array, read_positions,
+                                                      typecode_for, whoosh_bytes)
 
 _MAGIC = b"OfA2"
 # OfA1 blocks (positions kept as Whoosh's pickles) are OfA2 blocks without array positions.
@@ -60,6 +60,14 @@ _WEIGHTS_ONE, _WEIGHTS_SAME, _WEIGHTS_EACH = range(3)
 # Formats whose values are stored as arrays, exactly these classes: a subclass may encode
 # its values otherwise.
 _POSITION_KINDS = {formats.Positions: _VALUES_POSITIONS, formats.Characters: _VALUES_CHARACTERS}
+
+
+def _position_kind(fmt) -> int | None:
+    """The array encoding of ``fmt``'s values, None when they are kept as bytes."""
+    kind = _POSITION_KINDS.get(type(fmt))
+    if kind is None or not pickles_deltas(type(fmt), kind == _VALUES_CHARACTERS):
+        return None
+    return kind
 
 
 class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
@@ -110,7 +118,7 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
     def add_positions(self, id_, weight, poslist, length=None):
         """`add_posting` with the positions themselves (what ``format.encode`` takes:
         positions, or (position, start, end) for ``Characters``), never pickled."""
-        kind = _POSITION_KINDS.get(type(self._format))
+        kind = _position_kind(self._format)
         if kind is None:
             return self.add_posting(id_, weight, self._format.encode(poslist), length)
         if kind == _VALUES_CHARACTERS:
@@ -134,7 +142,7 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
             return _VALUES_NONE, b""
         if fixedsize is not None and fixedsize > 0:
             return _VALUES_FIXED, b"".join(values)
-        kind = _POSITION_KINDS.get(type(self._format))
+        kind = _position_kind(self._format)
         if kind is not None and len(values) == len(self._ids):
             arrays = encode_positions(kind == _VALUES_CHARACTERS, values)
             if arrays is not None:
@@ -293,26 +301,25 @@ def choose_codec(parts: dict) -> whoosh3.W3Codec:
 
 
 def _round_trips(codec) -> bool:
-    """Write 300 postings (3 blocks, positions and characters) and read them back."""
+    """Write 300 postings (3 blocks) of positions and of characters and read them back."""
     from whoosh.filedb.structfile import StructFile
-    from whoosh.formats import Characters
+    from whoosh.formats import Characters, Positions
 
-    fmt = Characters()
-    postings = [(d * 3 + 1, float(d % 4 + 1),
-                 fmt.encode([(p, p * 5, p * 5 + 4) for p in range(d % 4 + 1)]))
-                for d in range(300)]
-    sink = BytesIO()
-    postfile = StructFile(sink)
-    writer = codec.postings_writer(postfile)
-    terminfo = whoosh3.W3TermInfo()
-    writer.start_postings(fmt, terminfo)
-    for docnum, weight, value in postings:
-        writer.add_posting(docnum, weight, value, 5)
-    writer.finish_postings()
-    reader = StructFile(BytesIO(sink.getvalue()))
-    matcher = codec.postings_reader(reader, terminfo, fmt)
-    read = []
-    while matcher.is_active():
-        read.append((matcher.id(), matcher.weight(), matcher.value()))
-        matcher.next()
-    return read == postings
+    for fmt, poslist in ((Characters(), lambda d: [(p, p * 5, p * 5 + 4) for p in range(d % 4 + 1)]),
+                         (Positions(), lambda d: [p * 3 for p in range(d % 5 + 1)])):
+        postings = [(d * 3 + 1, float(d % 4 + 1), fmt.encode(poslist(d))) for d in range(300)]
+        sink = BytesIO()
+        writer = codec.postings_writer(StructFile(sink))
+        terminfo = whoosh3.W3TermInfo()
+        writer.start_postings(fmt, terminfo)
+        for docnum, weight, value in postings:
+            writer.add_posting(docnum, weight, value, 5)
+        writer.finish_postings()
+        matcher = codec.postings_reader(StructFile(BytesIO(sink.getvalue())), terminfo, fmt)
+        read = []
+        while matcher.is_active():
+            read.append((matcher.id(), matcher.weight(), matcher.value()))
+            matcher.next()
+        if read != postings:
+            return False
+    return True

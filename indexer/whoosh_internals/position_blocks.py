@@ -9,6 +9,7 @@ import struct
 import sys
 import zlib
 from array import array
+from functools import lru_cache
 from itertools import accumulate, chain
 
 _SWAP = sys.byteorder != "little"
@@ -56,6 +57,20 @@ class Codes(list):
 def whoosh_bytes(codes) -> bytes:
     """``Positions.encode`` / ``Characters.encode``'s bytes from their deltas."""
     return struct.pack(">I", len(codes)) + pickle.dumps(list(codes), 2)
+
+
+_SAMPLES = {False: ([1, 3], [1, 2]), True: ([(1, 0, 3), (3, 4, 9)], [(1, 0, 3), (2, 1, 5)])}
+
+
+@lru_cache(maxsize=8)
+def pickles_deltas(fmt_type, chars: bool) -> bool:
+    """Whether ``fmt_type().encode`` is Whoosh 2.7's: a count and the pickled deltas, what
+    this module stores and gives back (another Whoosh may encode otherwise)."""
+    poslist, deltas = _SAMPLES[chars]
+    try:
+        return fmt_type().encode(poslist) == whoosh_bytes(deltas)
+    except (TypeError, ValueError, AttributeError):
+        return False
 
 
 def encode_positions(chars: bool, values: list) -> bytes | None:
