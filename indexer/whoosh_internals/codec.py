@@ -17,16 +17,24 @@ block structure and its statistics) and writes a block as
 little-endian, read back with ``array.frombytes`` and ``itertools.accumulate`` (C loops).
 
 Positions and characters (phrases and highlights read them for every candidate) are not
-kept as Whoosh's per-posting pickles but as the block's arrays of Whoosh's own deltas: a
-flag byte (1 when the rest is zlib-compressed, only where that saves a quarter), then the
-count of each posting, every position's delta from the previous one of its posting, and for
+kept as Whoosh's per-posting pickles but as the block's arrays of Whoosh's own deltas
+(`indexer.whoosh_internals.position_blocks`): a flag byte (1 when the rest is
+zlib-compressed: blocks of 64 bytes or more, when that saves a quarter), then the count of
+each posting, every position's delta from the previous one of its posting, and for
 ``Characters`` each start's delta from the previous end and each token's length; each array
-is a typecode (``B/H/I``, ``b/h/i`` when negative) and its numbers. `ArrayLeafMatcher.
-position_arrays` hands them out as they are (`indexer.whoosh_internals.postings` turns them
-into numpy arrays); ``value()``, for Whoosh's own searcher, re-encodes a posting's Whoosh
-bytes only when it is asked for one. The writer takes Whoosh's value bytes through
-``add_posting`` (Whoosh's segment writer feeds it so) and decodes them once per block, or
-the positions themselves through `ArrayPostingsWriter.add_positions` (no pickle at all).
+is a typecode (``B/H/I``, ``b/h/i`` when negative) and its numbers. Only exactly
+``Positions`` and ``Characters`` whose ``encode`` is Whoosh 2.7's (checked once) are stored
+so; a block holding any value of another shape keeps Whoosh's bytes.
+`ArrayLeafMatcher.position_arrays` and ``id_deltas`` hand the arrays out as stored
+(`indexer.whoosh_internals.occurrences` turns them into numpy arrays); ``value()``, for
+Whoosh's own searcher, re-encodes a posting's Whoosh bytes only when asked for it.
+
+Writing: ``add_posting`` takes Whoosh's value bytes (Whoosh's segment writer, and merges,
+feed it so) and the block decodes them once, one ``pickle.loads`` each;
+`ArrayPostingsWriter.add_positions(id, weight, poslist, length)` takes what
+``format.encode`` takes (positions, or (position, start, end) triples) and pickles nothing.
+The posting files start with ``OfA2``; ``OfA1`` files (positions as Whoosh's bytes, the
+only difference) are still read.
 Weights are float32 like W3's, so scores are the same to the bit. The codec is pickled
 into each segment of the table of contents, so Whoosh's own ``open_dir(...).searcher()``
 reads these indexes, with this module importable. Vector postings (unused here) keep W3's
