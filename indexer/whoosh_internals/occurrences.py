@@ -53,16 +53,16 @@ class _StoredBlock:
 
     __slots__ = ("ids", "offsets", "arrays")
 
-    def __init__(self, ids: tuple, arrays: tuple) -> None:
-        self.ids, self.arrays = ids, arrays
-        self.offsets = [0, *accumulate(arrays[0])]
+    def __init__(self, ids: tuple, arrays: tuple | None) -> None:
+        self.ids, self.arrays = ids, arrays  # None: the block keeps Whoosh's value bytes
+        self.offsets = [0, *accumulate(arrays[0])] if arrays is not None else [0]
 
     def __len__(self) -> int:  # its weight in `TermScores`' cache budget
         return len(self.ids) + self.offsets[-1]
 
 
 def few_documents(matcher, term: tuple, blocks, local: list[int], offset: int,
-                   cache, chars: bool) -> tuple | None:
+                  cache, chars: bool) -> tuple | None:
     """The occurrences in a few documents, read posting by posting from the blocks' stored
     arrays; None when the blocks do not store positions as arrays."""
     if not hasattr(matcher, "position_arrays"):
@@ -83,12 +83,10 @@ def few_documents(matcher, term: tuple, blocks, local: list[int], offset: int,
             def read(number=number):
                 matcher._goto(blocks[number][1])
                 arrays = matcher.position_arrays()
-                if arrays is None:
-                    return None
                 matcher._read_ids()
                 return _StoredBlock(tuple(matcher._ids), arrays)
             stored = read() if cache is None else cache(("stored positions", *term, number), read)
-            if stored is None:
+            if stored.arrays is None:
                 return None
         i = bisect.bisect_left(stored.ids, d)
         if i == len(stored.ids) or stored.ids[i] != d:

@@ -112,3 +112,42 @@ def test_positions_by_document(index):
         assert positions(searcher, "body", text) == {d: frozenset(p) for d, p in expected.items()}
         few = sorted(expected)[::50]
         assert positions(searcher, "body", text, few) == {d: frozenset(expected[d]) for d in few}
+
+
+def test_blocks_that_kept_whooshs_bytes_are_read_from_them():
+    """A block that kept Whoosh's value bytes (an OfA1 file, or values of another shape:
+    here a count prefix that is not the count) is decoded from them, through
+    `TermScores`' cache too."""
+    import pickle
+    import struct
+    from io import BytesIO
+
+    from whoosh.codec.whoosh3 import W3TermInfo
+    from whoosh.filedb.structfile import StructFile
+    from whoosh.formats import Positions
+
+    from indexer.searching.scoring import TermScores
+    from indexer.whoosh_internals.occurrences import few_documents, term_block
+    from indexer.whoosh_internals.postings import _blocks
+
+    fmt, codec = Positions(), offres_codec()
+    values = [struct.pack(">I", 9) + pickle.dumps([d % 3, 2], 2) for d in range(200)]
+    sink = BytesIO()
+    writer = codec.postings_writer(StructFile(sink))
+    terminfo = W3TermInfo()
+    writer.start_postings(fmt, terminfo)
+    for docnum, value in enumerate(values):
+        writer.add_posting(docnum, 1.0, value, 3)
+    writer.finish_postings()
+
+    def matcher():
+        return codec.postings_reader(StructFile(BytesIO(sink.getvalue())), terminfo, fmt)
+
+    assert matcher().position_arrays() is None
+    blocks = _blocks(matcher())
+    assert len(blocks) == 2
+    cache = TermScores().cache_for(("test", 1))
+    assert few_documents(matcher(), ("t",), blocks, [3, 150], 0, cache, False) is None
+    block = term_block(matcher(), [position for _, position in blocks], fmt)
+    assert block.ids.tolist() == list(range(200))
+    assert block.positions.tolist() == [p for v in values for p in fmt.decode_positions(v)]
