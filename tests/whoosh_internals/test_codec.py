@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import whoosh
+from whoosh import highlight
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
@@ -20,7 +21,7 @@ from whoosh.qparser import MultifieldParser
 
 from indexer import build_index, open_index
 from indexer.offer import Offer
-from indexer.schema import make_schema, offer_to_document
+from indexer.schema import body_text, make_schema, offer_to_document, stored_offer
 from indexer.searching.scoring import TermScores
 from indexer.store import live_build
 from indexer.whoosh_internals.codec import ArrayCodec, choose_codec, offres_codec
@@ -258,6 +259,33 @@ def test_whoosh_searcher_gives_the_same_results(both):
                 assert _hits(b, query, limit) == _hits(a, query, limit), (text, limit)
             found += bool(a.search(query).scored_length())
         assert found >= 7
+
+
+def _body_highlights(searcher, query) -> list[tuple[int, str]]:
+    """Whoosh's "pinpoint" highlights of the body: the matched terms' characters read from
+    the postings (``value_as("characters")``), never re-analyzed."""
+    results = searcher.search(query, limit=10, terms=True)
+    # Every fragment, in text order: which ones make the top 3 is not stable between runs
+    # (ties), with either codec.
+    results.highlighter = highlight.Highlighter(
+        fragmenter=highlight.PinpointFragmenter(autotrim=True), order=highlight.FIRST)
+    assert results.highlighter.can_load_chars(results, "body")
+    return [(hit.docnum, hit.highlights("body", text=body_text(stored_offer(hit.fields())),
+                                        top=10_000))
+            for hit in results]
+
+
+def test_whoosh_highlights_the_body_from_the_same_characters(both):
+    w3, ours = both
+    parser = MultifieldParser(["title", "body"], w3.schema)
+    with w3.searcher() as a, ours.searcher() as b:
+        marked = 0
+        for text in ('"protection de l\'enfance"', "travailleur social", "santé", '"santé publique"'):
+            query = parser.parse(text)
+            expected = _body_highlights(a, query)
+            assert _body_highlights(b, query) == expected, text
+            marked += sum("<b" in html for _, html in expected)
+        assert marked >= 10
 
 
 def test_our_evaluator_reads_the_same_scores_and_positions(both):
