@@ -72,6 +72,11 @@ def term_positions(reader, field: str, btext: bytes, docnums=None,
         blocks = (_blocks(_raw_matcher(leaf, field, btext)) if cache is None
                   else cache(("blocks", *term), lambda: _blocks(_raw_matcher(leaf, field, btext))))
         if local is not None and len(local) <= FEW_DOCUMENTS:
+            # A phrase of this query may have decoded the whole term already.
+            whole = _kept(cache, ("term positions", *term))
+            if whole is not None:
+                parts.append(select(whole, local, offset, None))
+                continue
             few = few_documents(matcher, term, blocks, local.tolist(), offset, cache,
                                 fmt.supports("characters"))
             if few is not None:
@@ -97,6 +102,24 @@ def term_positions(reader, field: str, btext: bytes, docnums=None,
             lo, hi = np.searchsorted(block_of, [number, number + 1])
             parts.append(select(block, local[lo:hi], offset, None))
     return concatenate(parts, fmt.supports("characters"))
+
+
+class _NotKept(Exception):
+    """Raised by `_kept`'s build: the entry is not in the cache, and stays out of it."""
+
+
+def _absent():
+    raise _NotKept
+
+
+def _kept(cache, entry: tuple):
+    """What ``cache`` holds for ``entry``, without computing it (None when absent)."""
+    if cache is None:
+        return None
+    try:
+        return cache(entry, _absent)
+    except _NotKept:
+        return None
 
 
 def term_values(reader, field: str, btext: bytes, docnums: list[int],

@@ -11,6 +11,7 @@ from whoosh.codec.whoosh3 import W3Codec
 
 from indexer.offer import Offer
 from indexer.schema import make_schema, offer_to_document
+from indexer.searching.scoring import TermScores
 from indexer.whoosh_internals.codec import offres_codec
 from indexer.whoosh_internals.postings import positions, term_positions
 
@@ -93,6 +94,10 @@ def test_term_positions_are_whooshs(index, field, which):
             cached = _cache_for({})
             for use in (None, cached, cached):  # the last from the decoded blocks
                 assert _got(term_positions(reader, field, btext, docnums, use)) == expected
+            # A page's few documents read from the whole term a phrase decoded before.
+            warmed = TermScores().cache_for(("warmed", 1))
+            term_positions(reader, field, btext, None, warmed)
+            assert _got(term_positions(reader, field, btext, docnums, warmed)) == expected
             if docnums:
                 array = np.array(docnums, dtype=np.int64)
                 assert _got(term_positions(reader, field, btext, array)) == expected
@@ -126,7 +131,6 @@ def test_blocks_that_kept_whooshs_bytes_are_read_from_them():
     from whoosh.filedb.structfile import StructFile
     from whoosh.formats import Positions
 
-    from indexer.searching.scoring import TermScores
     from indexer.whoosh_internals.occurrences import few_documents, term_block
     from indexer.whoosh_internals.postings import _blocks
 
