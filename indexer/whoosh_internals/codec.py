@@ -11,9 +11,30 @@ block structure and its statistics) and writes a block as
     ids     typecode + delta-encoded doc ids, the smallest of B / H / I that holds them
     weights kind + nothing (all 1.0) | one float32 (all equal) | float32 per posting
     values  nothing (fixed size 0) | fixed-size bytes | lengths array + bytes, the bytes
-            zlib-compressed only when that saves a quarter of them
+            zlib-compressed only when that saves a quarter of them | for ``Positions``
+            and ``Characters`` postings, typed arrays (see below)
 
 little-endian, read back with ``array.frombytes`` and ``itertools.accumulate`` (C loops).
+
+Positions and characters (phrases and highlights read them for every candidate) are not
+kept as Whoosh's per-posting pickles but as the block's arrays of Whoosh's own deltas
+(`indexer.whoosh_internals.position_blocks`): a flag byte (1 when the rest is
+zlib-compressed: blocks of 64 bytes or more, when that saves a quarter), then the count of
+each posting, every position's delta from the previous one of its posting, and for
+``Characters`` each start's delta from the previous end and each token's length; each array
+is a typecode (``B/H/I``, ``b/h/i`` when negative) and its numbers. Only exactly
+``Positions`` and ``Characters`` whose ``encode`` is Whoosh 2.7's (checked once) are stored
+so; a block holding any value of another shape keeps Whoosh's bytes.
+`ArrayLeafMatcher.position_arrays` and ``id_deltas`` hand the arrays out as stored
+(`indexer.whoosh_internals.occurrences` turns them into numpy arrays); ``value()``, for
+Whoosh's own searcher, re-encodes a posting's Whoosh bytes only when asked for it.
+
+Writing: ``add_posting`` takes Whoosh's value bytes (Whoosh's segment writer, and merges,
+feed it so) and the block decodes them once, one ``pickle.loads`` each;
+`ArrayPostingsWriter.add_positions(id, weight, poslist, length)` takes what
+``format.encode`` takes (positions, or (position, start, end) triples) and pickles nothing.
+The posting files start with ``OfA2``; ``OfA1`` files (positions as Whoosh's bytes, the
+only difference) are still read.
 Weights are float32 like W3's, so scores are the same to the bit. The codec is pickled
 into each segment of the table of contents, so Whoosh's own ``open_dir(...).searcher()``
 reads these indexes, with this module importable. Vector postings (unused here) keep W3's
@@ -24,41 +45,37 @@ that a block round-trips; otherwise it returns a plain ``W3Codec``.
 from __future__ import annotations
 
 import struct
-import sys
 import zlib
 from array import array
 from functools import lru_cache
 from io import BytesIO
 from itertools import accumulate
 
+from whoosh import formats
 from whoosh.codec import whoosh3
 
-_MAGIC = b"OfA1"
+from indexer.whoosh_internals.position_blocks import (Codes, WhooshValues, array_bytes,
+                                                      encode_positions, pickles_deltas,
+                                                      read_array, read_positions,
+                                                      typecode_for, whoosh_bytes)
+
+_MAGIC = b"OfA2"
+# OfA1 blocks (positions kept as Whoosh's pickles) are OfA2 blocks without array positions.
+_READABLE = (_MAGIC, b"OfA1")
 _HEAD = struct.Struct("<iIIfBBB")
-_VALUES_NONE, _VALUES_FIXED, _VALUES_VARIABLE, _VALUES_ZLIB = range(4)
+_VALUES_NONE, _VALUES_FIXED, _VALUES_VARIABLE, _VALUES_ZLIB, _VALUES_POSITIONS, _VALUES_CHARACTERS = range(6)
 _WEIGHTS_ONE, _WEIGHTS_SAME, _WEIGHTS_EACH = range(3)
-_SWAP = sys.byteorder != "little"
+# Formats whose values are stored as arrays, exactly these classes: a subclass may encode
+# its values otherwise.
+_POSITION_KINDS = {formats.Positions: _VALUES_POSITIONS, formats.Characters: _VALUES_CHARACTERS}
 
 
-def _typecode(largest: int) -> str:
-    return "B" if largest < 1 << 8 else "H" if largest < 1 << 16 else "I"
-
-
-def _array_bytes(numbers: array) -> bytes:
-    if _SWAP:
-        numbers = array(numbers.typecode, numbers)
-        numbers.byteswap()
-    return numbers.tobytes()
-
-
-def _read_array(typecode: str, data: bytes, start: int, count: int) -> tuple[array, int]:
-    """``count`` numbers of ``typecode`` at ``data[start:]`` and the offset after them."""
-    numbers = array(typecode)
-    end = start + count * numbers.itemsize
-    numbers.frombytes(data[start:end])
-    if _SWAP:
-        numbers.byteswap()
-    return numbers, end
+def _position_kind(fmt) -> int | None:
+    """The array encoding of ``fmt``'s values, None when they are kept as bytes."""
+    kind = _POSITION_KINDS.get(type(fmt))
+    if kind is None or not pickles_deltas(type(fmt), kind == _VALUES_CHARACTERS):
+        return None
+    return kind
 
 
 class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
@@ -72,7 +89,7 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         self._weights.append(weight)
         if weight > self._maxweight:
             self._maxweight = weight
-        if vbytes:
+        if vbytes or type(vbytes) is Codes:  # a posting without positions has its codes
             self._values.append(vbytes)
         if length:
             if self._minlength is None or length < self._minlength:
@@ -86,15 +103,15 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         self._terminfo.add_block(self)
         ids = self._ids
         deltas = array("I", [ids[0]]) + array("I", [b - a for a, b in zip(ids, ids[1:])])
-        typecode = _typecode(max(deltas))
-        parts = [typecode.encode("ascii"), _array_bytes(array(typecode, deltas))]
+        typecode = typecode_for(max(deltas))
+        parts = [typecode.encode("ascii"), array_bytes(array(typecode, deltas))]
         weights = self._weights
         if all(w == 1.0 for w in weights):
             parts.append(bytes([_WEIGHTS_ONE]))
         elif all(w == weights[0] for w in weights):
-            parts += [bytes([_WEIGHTS_SAME]), _array_bytes(weights[:1])]
+            parts += [bytes([_WEIGHTS_SAME]), array_bytes(weights[:1])]
         else:
-            parts += [bytes([_WEIGHTS_EACH]), _array_bytes(weights)]
+            parts += [bytes([_WEIGHTS_EACH]), array_bytes(weights)]
         encoding, values = self._encode_values()
         parts.append(values)
         data = b"".join(parts)
@@ -106,6 +123,26 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         self._blockcount += 1
         self._new_block()
 
+    def add_positions(self, id_, weight, poslist, length=None):
+        """`add_posting` with the positions themselves (what ``format.encode`` takes:
+        positions, or (position, start, end) for ``Characters``), never pickled."""
+        kind = _position_kind(self._format)
+        if kind is None:
+            return self.add_posting(id_, weight, self._format.encode(poslist), length)
+        if kind == _VALUES_CHARACTERS:
+            codes, position, char = [], 0, 0
+            for pos, start, end in poslist:
+                codes.append((pos - position, start - char, end - start))
+                position, char = pos, end
+        else:
+            codes = [b - a for a, b in zip([0, *poslist], poslist)]
+        self.add_posting(id_, weight, Codes(codes), length)
+
+    def finish_postings(self):
+        if not self.written() and len(self) < self._inlinelimit:  # inlined: W3's bytes
+            self._values = [whoosh_bytes(v) if type(v) is Codes else v for v in self._values]
+        return super().finish_postings()
+
     def _encode_values(self) -> tuple[int, bytes]:
         fixedsize = self._format.fixed_value_size()
         values = self._values
@@ -113,10 +150,16 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
             return _VALUES_NONE, b""
         if fixedsize is not None and fixedsize > 0:
             return _VALUES_FIXED, b"".join(values)
+        kind = _position_kind(self._format)
+        if kind is not None and len(values) == len(self._ids):
+            arrays = encode_positions(kind == _VALUES_CHARACTERS, values)
+            if arrays is not None:
+                return kind, arrays
+        values = [whoosh_bytes(v) if type(v) is Codes else v for v in values]
         lengths = array("I", map(len, values))
-        typecode = _typecode(max(lengths))
+        typecode = typecode_for(max(lengths))
         blob = b"".join(values)
-        head = typecode.encode("ascii") + _array_bytes(array(typecode, lengths))
+        head = typecode.encode("ascii") + array_bytes(array(typecode, lengths))
         packed = zlib.compress(blob, 3)
         if len(packed) * 4 <= len(blob) * 3:  # compression only where it pays
             return _VALUES_ZLIB, head + packed
@@ -130,12 +173,13 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
 
     def _read_header(self):
         postfile = self._postfile
-        if postfile.get(self._startoffset, 4) != _MAGIC:
+        if postfile.get(self._startoffset, 4) not in _READABLE:
             raise ValueError(f"not an offres posting list at {self._startoffset}")
         self._baseoffset = self._startoffset + 4
 
     def _goto(self, position):
         self._data = None
+        self._positions = None
         self._ids = None
         self._weights = None
         self._values = None
@@ -153,12 +197,12 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
     def _read_data(self):
         data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
         count = self._blocklength
-        deltas, end = _read_array(chr(data[0]), data, 1, count)
+        deltas, end = read_array(chr(data[0]), data, 1, count)
         kind = data[end]
         if kind == _WEIGHTS_EACH:
-            weights, end = _read_array("f", data, end + 1, count)
+            weights, end = read_array("f", data, end + 1, count)
         elif kind == _WEIGHTS_SAME:
-            one, end = _read_array("f", data, end + 1, 1)
+            one, end = read_array("f", data, end + 1, 1)
             weights = one * count
         else:
             weights, end = array("f", [1.0]) * count, end + 1
@@ -186,13 +230,37 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
         elif encoding == _VALUES_FIXED:
             size = self._fixedsize
             self._values = tuple(data[i:i + size] for i in range(start, len(data), size))
+        elif encoding >= _VALUES_POSITIONS:
+            self._values = WhooshValues(self.position_arrays())
         else:
-            lengths, end = _read_array(chr(data[start]), data, start + 1, count)
+            lengths, end = read_array(chr(data[start]), data, start + 1, count)
             blob = data[end:]
             if encoding == _VALUES_ZLIB:
                 blob = zlib.decompress(blob)
             ends = list(accumulate(lengths))
             self._values = tuple(blob[a:b] for a, b in zip([0, *ends], ends))
+
+
+    def id_deltas(self) -> array:
+        """The current block's doc numbers as stored: the first, then each one's distance
+        from the one before."""
+        if self._data is None:
+            self._read_data()
+        return self._data[0]
+
+    def position_arrays(self) -> tuple | None:
+        """The current block's positions as stored: (count of each posting, position
+        deltas, start deltas, lengths) as ``array``s, the last two None without
+        characters; None when the block does not store positions as arrays."""
+        if self._compression < _VALUES_POSITIONS:
+            return None
+        if self._positions is None:
+            if self._data is None:
+                self._read_data()
+            _, _, data, start = self._data
+            self._positions = read_positions(data, start, self._blocklength,
+                                             self._compression == _VALUES_CHARACTERS)
+        return self._positions
 
 
 class ArrayCodec(whoosh3.W3Codec):
@@ -212,7 +280,8 @@ class ArrayCodec(whoosh3.W3Codec):
 
 
 _W3_PARTS = {
-    whoosh3.W3PostingsWriter: ("_write_block", "_new_block", "add_posting", "finish_postings"),
+    whoosh3.W3PostingsWriter: ("_write_block", "_new_block", "add_posting", "finish_postings",
+                               "written"),
     whoosh3.W3LeafMatcher: ("_read_header", "_goto", "_read_data", "_read_ids",
                             "_read_weights", "_read_values", "reset", "_next_block"),
     whoosh3.W3Codec: ("postings_writer", "postings_reader"),
@@ -240,26 +309,25 @@ def choose_codec(parts: dict) -> whoosh3.W3Codec:
 
 
 def _round_trips(codec) -> bool:
-    """Write 300 postings (3 blocks, positions and characters) and read them back."""
+    """Write 300 postings (3 blocks) of positions and of characters and read them back."""
     from whoosh.filedb.structfile import StructFile
-    from whoosh.formats import Characters
+    from whoosh.formats import Characters, Positions
 
-    fmt = Characters()
-    postings = [(d * 3 + 1, float(d % 4 + 1),
-                 fmt.encode([(p, p * 5, p * 5 + 4) for p in range(d % 4 + 1)]))
-                for d in range(300)]
-    sink = BytesIO()
-    postfile = StructFile(sink)
-    writer = codec.postings_writer(postfile)
-    terminfo = whoosh3.W3TermInfo()
-    writer.start_postings(fmt, terminfo)
-    for docnum, weight, value in postings:
-        writer.add_posting(docnum, weight, value, 5)
-    writer.finish_postings()
-    reader = StructFile(BytesIO(sink.getvalue()))
-    matcher = codec.postings_reader(reader, terminfo, fmt)
-    read = []
-    while matcher.is_active():
-        read.append((matcher.id(), matcher.weight(), matcher.value()))
-        matcher.next()
-    return read == postings
+    for fmt, poslist in ((Characters(), lambda d: [(p, p * 5, p * 5 + 4) for p in range(d % 4 + 1)]),
+                         (Positions(), lambda d: [p * 3 for p in range(d % 5 + 1)])):
+        postings = [(d * 3 + 1, float(d % 4 + 1), fmt.encode(poslist(d))) for d in range(300)]
+        sink = BytesIO()
+        writer = codec.postings_writer(StructFile(sink))
+        terminfo = whoosh3.W3TermInfo()
+        writer.start_postings(fmt, terminfo)
+        for docnum, weight, value in postings:
+            writer.add_posting(docnum, weight, value, 5)
+        writer.finish_postings()
+        matcher = codec.postings_reader(StructFile(BytesIO(sink.getvalue())), terminfo, fmt)
+        read = []
+        while matcher.is_active():
+            read.append((matcher.id(), matcher.weight(), matcher.value()))
+            matcher.next()
+        if read != postings:
+            return False
+    return True

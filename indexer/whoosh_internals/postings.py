@@ -9,12 +9,13 @@ and any matcher without them is read through the public API instead, with the sa
 from __future__ import annotations
 
 import bisect
-import pickle
-from itertools import accumulate
-from operator import itemgetter
 
-from whoosh import formats
+import numpy as np
 from whoosh.matching import WrappingMatcher
+
+from indexer.whoosh_internals.occurrences import (FEW_DOCUMENTS, TermPositions,
+                                                   concatenate, decoded_block, distinct,
+                                                   few_documents, select, term_block)
 
 _BLOCK_READER = ("_read_ids", "_read_values", "_next_block", "_goto", "_i", "_ids", "_values",
                  "_maxid", "_baseoffset", "_nextoffset", "_lastblock")
@@ -30,18 +31,95 @@ def positions(searcher, field: str, text: str, docnums: list[int] | None = None,
     """The positions of ``field:text`` in each live document holding it, or only in those
     of ``docnums`` (sorted, live), read from the posting blocks that hold them (``cache``
     as for `term_values`)."""
-    fieldtype = searcher.schema[field]
-    btext = fieldtype.to_bytes(text)
-    raw: dict[int, bytes] = {}
-    if docnums is not None:
-        raw = term_values(searcher.reader(), field, btext, docnums, cache)
-    else:
-        for leaf, offset in searcher.reader().leaf_readers():
-            if (field, btext) in leaf:
-                local, values = live_postings(leaf, field, btext, "values")
-                raw.update(zip([d + offset for d in local], values))
-    decode = _position_decoder(fieldtype.format)
-    return {d: frozenset(decode(value)) for d, value in raw.items()}
+    btext = searcher.schema[field].to_bytes(text)
+    found = term_positions(searcher.reader(), field, btext, docnums, cache)
+    docs, firsts = np.unique(found.docs, return_index=True)
+    groups = np.split(found.positions, firsts[1:]) if len(docs) else []
+    return {d: frozenset(group.tolist()) for d, group in zip(docs.tolist(), groups)}
+
+
+def term_positions(reader, field: str, btext: bytes, docnums=None,
+                   cache=None) -> TermPositions:
+    """Every occurrence of ``field:btext`` in ``docnums`` (sorted ints, a list or a numpy
+    array; None: every live document), read from the posting blocks that hold them,
+    decoded as whole arrays (``cache`` as for `term_values`: blocks decoded once serve
+    the next queries)."""
+    fmt = reader.schema[field].format
+    wanted = None if docnums is None else np.asarray(docnums, dtype=np.int64)
+    parts: list[tuple] = []
+    for segment, (leaf, offset) in enumerate(reader.leaf_readers()):
+        if (field, btext) not in leaf:
+            continue
+        if wanted is None:
+            local = None
+        else:
+            lo, hi = np.searchsorted(wanted, [offset, offset + leaf.doc_count_all()])
+            local = wanted[lo:hi] - offset
+            if not len(local):
+                continue
+        matcher = _raw_matcher(leaf, field, btext)
+        if not all(hasattr(matcher, name) for name in _BLOCK_READER):
+            if local is None:
+                ids, values = live_postings(leaf, field, btext, "values")
+                raw = dict(zip(ids, values))
+            else:
+                raw = {}
+                _values_by_skipping(matcher, local.tolist(), 0, raw)
+            block = decoded_block(fmt, list(raw), list(raw.values()))
+            parts.append(select(block, local, offset, None))
+            continue
+        term = (segment, field, btext)
+        blocks = (_blocks(_raw_matcher(leaf, field, btext)) if cache is None
+                  else cache(("blocks", *term), lambda: _blocks(_raw_matcher(leaf, field, btext))))
+        if local is not None and len(local) <= FEW_DOCUMENTS:
+            # A phrase of this query may have decoded the whole term already.
+            whole = _kept(cache, ("term positions", *term))
+            if whole is not None:
+                parts.append(select(whole, local, offset, None))
+                continue
+            few = few_documents(matcher, term, blocks, local.tolist(), offset, cache,
+                                fmt.supports("characters"))
+            if few is not None:
+                parts.append(few)
+                continue
+        deleted = leaf.is_deleted if local is None and leaf.has_deletions() else None
+        block_of = None
+        if local is not None:  # the block that may hold each wanted document (sorted)
+            last_ids = np.array([last for last, _ in blocks], dtype=np.int64)
+            block_of = np.searchsorted(last_ids, local)
+            numbers = distinct(block_of[block_of < len(blocks)]).tolist()
+        if local is None or len(numbers) * 2 >= len(blocks):
+            # Half the term's blocks or more: decoded as one (a few numpy calls for all).
+            def read_all():
+                return term_block(matcher, [position for _, position in blocks], fmt)
+            block = read_all() if cache is None else cache(("term positions", *term), read_all)
+            parts.append(select(block, local, offset, deleted))
+            continue
+        for number in numbers:
+            def read(number=number):
+                return term_block(matcher, [blocks[number][1]], fmt)
+            block = read() if cache is None else cache(("positions", *term, number), read)
+            lo, hi = np.searchsorted(block_of, [number, number + 1])
+            parts.append(select(block, local[lo:hi], offset, None))
+    return concatenate(parts, fmt.supports("characters"))
+
+
+class _NotKept(Exception):
+    """Raised by `_kept`'s build: the entry is not in the cache, and stays out of it."""
+
+
+def _absent():
+    raise _NotKept
+
+
+def _kept(cache, entry: tuple):
+    """What ``cache`` holds for ``entry``, without computing it (None when absent)."""
+    if cache is None:
+        return None
+    try:
+        return cache(entry, _absent)
+    except _NotKept:
+        return None
 
 
 def term_values(reader, field: str, btext: bytes, docnums: list[int],
@@ -122,7 +200,8 @@ def _block_data(matcher, position: int) -> tuple[tuple, tuple]:
     matcher._goto(position)
     matcher._read_ids()
     matcher._read_values()
-    return tuple(matcher._ids), tuple(matcher._values)
+    # ``_values`` as the matcher has it: `ArrayCodec`'s encodes a value when it is read.
+    return tuple(matcher._ids), matcher._values
 
 
 def _take(matcher, wanted: set[int], offset: int, found: dict[int, bytes]) -> None:
@@ -148,26 +227,6 @@ def _values_by_skipping(matcher, local: list[int], offset: int, found: dict[int,
                 break
         if matcher.id() == d:
             found[d + offset] = matcher.value()
-
-
-def _decode_character_positions(value: bytes) -> list[int]:
-    """`whoosh.formats.Characters.decode_positions` with the running sum in C."""
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate(map(_FIRST, pickle.loads(value[4:]))))
-
-
-_FIRST = itemgetter(0)
-
-
-def _position_decoder(fmt):
-    if (type(fmt) is formats.Characters
-            and type(fmt).decode_positions is _CHARACTERS_DECODE_POSITIONS):
-        return _decode_character_positions
-    return lambda value: fmt.decode_as("positions", value)
-
-
-_CHARACTERS_DECODE_POSITIONS = formats.Characters.decode_positions
 
 
 def live_postings(leaf, field: str, btext: bytes, part: str) -> tuple[list[int], list]:

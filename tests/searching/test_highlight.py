@@ -65,3 +65,29 @@ def test_snippets_start_at_the_missions(tmp_path: Path, query: str) -> None:
         hits = index.search(query).hits
         assert [h.reference for h in hits] == ["3134-26-0712/SR"]
         assert hits[0].snippet.lstrip("…").startswith("- Garantir la stratégie commerciale")
+
+
+LABELS = [  # (label, query words) -> the words marked, as analyzing the label finds them
+    ("Province Sud", "province"),
+    ("Koné", "kone"),
+    ("Direction de l'action sanitaire et sociale", "sociale action"),
+    ("Mont-Dore", "dore"),
+    ("Ville de Nouméa", "absent"),
+    ("", "province"),
+]
+
+
+@pytest.mark.parametrize(("label", "words"), LABELS)
+def test_label_spans_are_the_analyzed_spans(label: str, words: str) -> None:
+    from indexer.schema import make_schema
+    from indexer.searching.highlight import LabelTokens, analyzed_spans
+
+    analyzer = make_schema()["body"].analyzer
+    terms = {t.text for t in analyzer(words, mode="query")}
+    expected = analyzed_spans(label, terms, analyzer)
+    labels = LabelTokens(max_texts=2)
+    for _ in range(2):  # analyzed, then from the kept tokens
+        assert labels.spans(label, terms, analyzer) == expected
+    assert labels.spans(label, terms, make_schema()["body"].analyzer) == expected  # another index
+    if words != "absent" and label:
+        assert expected

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import whoosh
+from whoosh import highlight
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
@@ -20,7 +21,7 @@ from whoosh.qparser import MultifieldParser
 
 from indexer import build_index, open_index
 from indexer.offer import Offer
-from indexer.schema import make_schema, offer_to_document
+from indexer.schema import body_text, make_schema, offer_to_document, stored_offer
 from indexer.searching.scoring import TermScores
 from indexer.store import live_build
 from indexer.whoosh_internals.codec import ArrayCodec, choose_codec, offres_codec
@@ -31,7 +32,8 @@ from support import AS_OF, SEED_CORPUS
 _GENERATE = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
 WHOOSH_QUERIES = ["social", "comptable", "travailleur social", "educateur OR infirmier",
                   '"protection de l\'enfance"', "santé -publique", "educ*", "title:comptable",
-                  "koné", "employer_text:province"]
+                  "koné", "employer_text:province", '"santé publique"', '"travailleur social"',
+                  'title:"chargé de mission"', '"aide sociale"', 'direction_text:"de la"']
 USER_QUERIES = ["travailleur social", "educatrice", '"santé publique"', "comptable -nuit",
                 "educateur OU infirmier", "houailou", "mot-introuvable"]
 
@@ -62,6 +64,111 @@ POSTING_SETS = {
     "existence, weights all one": (Existence(), [(d, 1.0, b"") for d in range(130)]),
     "one posting": (Positions(), [(42, 1.0, Positions().encode([3]))]),
 }
+
+_CHARS, _POSES = Characters(), Positions()
+# Shapes of positions and characters the array format must give back exactly.
+POSITION_SETS = {
+    "positions, none in a posting": (_POSES, [(d, 1.0, _POSES.encode([] if d % 2 else [d]))
+                                              for d in range(5)]),
+    "positions, one": (_POSES, [(7, 1.0, _POSES.encode([0]))]),
+    "positions, many in one posting": (_POSES, [(3, 900.0, _POSES.encode(range(0, 2700, 3)))]),
+    "positions, large": (_POSES, [(d, 2.0, _POSES.encode([d * 40_000, d * 40_000 + 70_000]))
+                                  for d in range(0, 600, 3)]),
+    "positions, the same twice": (_POSES, [(d, 2.0, _POSES.encode([4, 4, 9])) for d in range(3)]),
+    "characters, one": (_CHARS, [(0, 1.0, _CHARS.encode([(0, 0, 10)]))]),
+    "characters, 5 blocks": (_CHARS, [
+        (d * 2, float(d % 5 + 1), _CHARS.encode([(p * 3, p * 20 + d, p * 20 + d + 7)
+                                                 for p in range(d % 5 + 1)]))
+        for d in range(600)]),
+    "characters, large offsets": (_CHARS, [
+        (d, 1.0, _CHARS.encode([(200_000 + d, 1_900_000 + d * 11, 1_900_000 + d * 11 + 9)]))
+        for d in range(150)]),
+    # A hyphenated whole and its part at one position: the part starts before the whole ends.
+    "characters, overlapping": (_CHARS, [(d, 2.0, _CHARS.encode([(5, 30, 45), (5, 30, 38)]))
+                                         for d in range(130)]),
+    "characters, long tokens": (_CHARS, [(1, 1.0, _CHARS.encode([(0, 0, 70_000), (1, 70_001, 70_100)]))]),
+}
+
+
+@pytest.mark.parametrize("name", POSITION_SETS)
+def test_positions_read_back_as_whoosh_wrote_them(name):
+    """Whoosh's value bytes in, the same bytes out of ``value()`` (re-encoded from the
+    arrays), the same as W3's codec; the blocks keep arrays, not pickles."""
+    fmt, postings = POSITION_SETS[name]
+    ours = _write_read(offres_codec(), fmt, postings)
+    assert ours == _write_read(W3Codec(), fmt, postings)
+    assert ours[0] == [(d, pytest.approx(w), v) for d, w, v in postings]
+    decoded = [fmt.decode_as("characters" if fmt is _CHARS else "positions", v) for _, _, v in postings]
+    assert _arrays_read(fmt, postings) == decoded
+
+
+def _arrays_read(fmt, postings, add=None):
+    """Every posting's positions (or characters) from `position_arrays`, undoing the deltas."""
+    sink = BytesIO()
+    writer = offres_codec().postings_writer(StructFile(sink))
+    terminfo = W3TermInfo()
+    writer.start_postings(fmt, terminfo)
+    for docnum, weight, value in postings:
+        if add is None:
+            writer.add_posting(docnum, weight, value, 3)
+        else:
+            add(writer, docnum, weight, value)
+    writer.finish_postings()
+    matcher = offres_codec().postings_reader(StructFile(BytesIO(sink.getvalue())), terminfo, fmt)
+    read = []
+    while matcher.is_active():
+        arrays = matcher.position_arrays()
+        assert arrays is not None
+        counts, deltas, starts, lengths = arrays
+        at = 0
+        for count in counts:
+            position = end = 0
+            occurrences = []
+            for i in range(at, at + count):
+                position += deltas[i]
+                if starts is None:
+                    occurrences.append(position)
+                else:
+                    start = end + starts[i]
+                    end = start + lengths[i]
+                    occurrences.append((position, start, end))
+            read.append(occurrences)
+            at += count
+        matcher._next_block()
+    return read
+
+
+@pytest.mark.parametrize("name", POSITION_SETS)
+def test_add_positions_writes_what_add_posting_writes(name):
+    fmt, postings = POSITION_SETS[name]
+    kind = "characters" if fmt is _CHARS else "positions"
+    decoded = [fmt.decode_as(kind, v) for _, _, v in postings]
+
+    def add(writer, docnum, weight, value):
+        writer.add_positions(docnum, weight, fmt.decode_as(kind, value), 3)
+
+    assert _arrays_read(fmt, postings, add) == decoded
+    assert _file(fmt, postings, "add_positions") == _file(fmt, postings, "add_posting")
+
+
+def _file(fmt, postings, method):
+    sink = BytesIO()
+    writer = offres_codec().postings_writer(StructFile(sink))
+    writer.start_postings(fmt, W3TermInfo())
+    kind = "characters" if fmt is _CHARS else "positions"
+    for docnum, weight, value in postings:
+        if method == "add_positions":
+            writer.add_positions(docnum, weight, fmt.decode_as(kind, value), 3)
+        else:
+            writer.add_posting(docnum, weight, value, 3)
+    writer.finish_postings()
+    return sink.getvalue()
+
+
+def test_values_not_of_whooshs_encoding_stay_bytes():
+    """A block whose values are not Whoosh's pickled positions keeps them as bytes."""
+    postings = [(d, 1.0, b"\x00\x00\x00\x01not a pickle") for d in range(3)]
+    assert _write_read(offres_codec(), _POSES, postings)[0] == [(d, 1.0, v) for d, w, v in postings]
 
 
 def _write_read(codec, fmt, postings):
@@ -152,6 +259,33 @@ def test_whoosh_searcher_gives_the_same_results(both):
                 assert _hits(b, query, limit) == _hits(a, query, limit), (text, limit)
             found += bool(a.search(query).scored_length())
         assert found >= 7
+
+
+def _body_highlights(searcher, query) -> list[tuple[int, str]]:
+    """Whoosh's "pinpoint" highlights of the body: the matched terms' characters read from
+    the postings (``value_as("characters")``), never re-analyzed."""
+    results = searcher.search(query, limit=10, terms=True)
+    # Every fragment, in text order: which ones make the top 3 is not stable between runs
+    # (ties), with either codec.
+    results.highlighter = highlight.Highlighter(
+        fragmenter=highlight.PinpointFragmenter(autotrim=True), order=highlight.FIRST)
+    assert results.highlighter.can_load_chars(results, "body")
+    return [(hit.docnum, hit.highlights("body", text=body_text(stored_offer(hit.fields())),
+                                        top=10_000))
+            for hit in results]
+
+
+def test_whoosh_highlights_the_body_from_the_same_characters(both):
+    w3, ours = both
+    parser = MultifieldParser(["title", "body"], w3.schema)
+    with w3.searcher() as a, ours.searcher() as b:
+        marked = 0
+        for text in ('"protection de l\'enfance"', "travailleur social", "santé", '"santé publique"'):
+            query = parser.parse(text)
+            expected = _body_highlights(a, query)
+            assert _body_highlights(b, query) == expected, text
+            marked += sum("<b" in html for _, html in expected)
+        assert marked >= 10
 
 
 def test_our_evaluator_reads_the_same_scores_and_positions(both):
