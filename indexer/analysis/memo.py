@@ -21,9 +21,12 @@ from indexer.analysis.stemmer import stem
 from indexer.analysis.synonyms import _synonym_ends, synonym_table
 from indexer.analysis.tokenizer import _CHUNK, _SPECIAL, chunk_tokens
 
-MEMO_LIMIT = 200_000  # token forms remembered; beyond, the memo starts again (bounded memory)
+MEMO_LIMIT = 200_000  # chunks remembered; beyond, the memo starts again (bounded memory)
 
-_MEMO: dict[str, str | None] = {}
+# chunk of text -> (its kept tokens as (indexed text, position offset, start, end) relative
+# to the chunk, the positions it takes). A token is kept unless folding empties it or it is
+# a stop word; a dropped token changes nothing downstream, so it is simply left out.
+_MEMO: dict[str, tuple[tuple[tuple[str, int, int, int], ...], int]] = {}
 
 
 def _form(raw: str) -> str | None:
@@ -34,31 +37,38 @@ def _form(raw: str) -> str | None:
     return stem(folded)
 
 
+def _chunk(chunk: str) -> tuple[tuple[tuple[str, int, int, int], ...], int]:
+    """What FrenchTokenizer, folding, stop words and stemming make of one chunk (its tokens
+    depend on its text alone)."""
+    if _SPECIAL.search(chunk) is None:
+        form = _form(chunk)
+        return (((form, 0, 0, len(chunk)),) if form is not None else ()), 1
+    tokens, count = chunk_tokens(chunk, 0, len(chunk), True)
+    return tuple((form, offset, s, e) for raw, offset, s, e in tokens
+                 if (form := _form(raw)) is not None), count
+
+
 def index_positions(value: str) -> dict[str, list[tuple[int, int, int]]]:
     """token text -> [(position, startchar, endchar), ...] in the order the chain yields them."""
     memo = _MEMO
     if len(memo) > MEMO_LIMIT:
         memo.clear()
-    table, longest = synonym_table()
+    table = synonym_table()[0]
     ends = _synonym_ends()
     seen: dict[str, list[tuple[int, int, int]]] = {}
     window: list[tuple[int, str, int, int]] = []  # as SynonymFilter's: (pos, text, start, end)
     last_original = new_pos = None
-    special = _SPECIAL.search
     position = 0  # FrenchTokenizer's position counter
     for match in _CHUNK.finditer(value):
         first, last = match.span(1)
-        if special(value, first, last) is None:  # one plain word, as in FrenchTokenizer
-            tokens: list | tuple = ((value[first:last], 0, first, last),)
-            count = 1
-        else:
-            tokens, count = chunk_tokens(value, first, last, True)
-        for raw, offset, start, end in tokens:
-            text = memo.get(raw, raw)  # a miss returns raw, never a form (forms are folded)
-            if text is raw:
-                text = memo[raw] = _form(raw)
-            if text is None:
-                continue
+        chunk = value[first:last]
+        found_chunk = memo.get(chunk)
+        if found_chunk is None:
+            found_chunk = memo[chunk] = _chunk(chunk)
+        kept, count = found_chunk
+        for text, offset, start, end in kept:
+            start += first
+            end += first
             # FrenchStopFilter's renumbering: only the gaps left by removed positions close.
             original = position + offset
             if new_pos is None:
@@ -73,13 +83,11 @@ def index_positions(value: str) -> dict[str, list[tuple[int, int, int]]]:
             else:
                 found.append((pos, start, end))
             # SynonymFilter, as written there (marks compared with the token's current text).
-            entry = (pos, text, start, end)
+            # The window is not cut to the longest term: no term looks further back.
             if window and window[-1][0] == pos:
-                window[-1] = entry
+                window[-1] = (pos, text, start, end)
             else:
-                window.append(entry)
-                if len(window) > longest:
-                    del window[0]
+                window.append((pos, text, start, end))
             sizes = ends.get(text)
             if sizes is None:
                 continue
