@@ -21,7 +21,7 @@ from indexer.analysis.stemmer import stem
 from indexer.analysis.synonyms import _synonym_ends, synonym_table
 from indexer.analysis.tokenizer import _CHUNK, _SPECIAL, chunk_tokens
 
-MEMO_LIMIT = 200_000  # chunks remembered; beyond, the memo starts again (bounded memory)
+MEMO_LIMIT = 50_000  # chunks remembered; beyond, the memo starts again (bounded memory)
 
 # chunk of text -> (its kept tokens as (indexed text, position offset, start, end) relative
 # to the chunk, the positions it takes). A token is kept unless folding empties it or it is

@@ -42,7 +42,7 @@ def words(offer: Offer) -> dict[str, str]:
 
 
 _FORMS: dict[str, tuple[str, str] | tuple[()]] = {}  # word as found -> (folded, spelling) or ()
-_FORMS_LIMIT = 200_000
+_FORMS_LIMIT = 50_000  # words remembered (a few thousand cover most of a text)
 
 
 def _form(word: str) -> tuple[str, str] | tuple[()]:
