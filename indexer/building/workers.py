@@ -28,7 +28,7 @@ from indexer.whoosh_internals.writer import ArraySegmentWriter
 PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
 MAX_WORKERS = 4
 SHARD_CHUNK = 32  # files per message from a worker; worker k takes chunks k, k + n, ...
-SHARD_LIMIT_MB = 64  # each worker's postings in memory (estimated size) before it spills a sorted run to disk
+SHARD_LIMIT_MB = 24  # each worker's postings in memory (estimated size) before it spills a sorted run to disk
 
 
 class _Shard:
