@@ -123,39 +123,56 @@ class FrenchTokenizer(Tokenizer):
                 yield t
                 pos += 1
                 continue
-            chunk = value[start:end]
-            is_reference = _DIGIT.search(chunk) is not None
-            groups: list[tuple[int, int]]
-            if is_reference or "/" not in chunk:
-                groups = [(start, end)]
-            else:  # "usagers/clients": two words, each maybe hyphenated
-                groups = [(s, e) for _, s, e in _pieces(value, start, end, _SLASH_SPLIT)]
-            for g_start, g_end in groups:
-                if _SPECIAL.search(value, g_start, g_end) is None:  # most words: one piece
-                    pieces = [(value[g_start:g_end], g_start, g_end)]
-                else:
-                    pieces = _pieces(value, g_start, g_end, _SEPARATOR_SPLIT)
-                if not pieces:
-                    continue
-                tokens = pieces
-                if len(pieces) > 1 and emit_whole:
-                    first, last = pieces[0][1], pieces[-1][2]
-                    if is_reference:
-                        whole = value[first:last].translate(_HYPHEN_VARIANTS)
-                        whole = _APOSTROPHE_SPLIT.sub("", whole)
-                    else:
-                        whole = "".join(text for text, _, _ in pieces)
-                    tokens = [(whole, first, last)] + pieces
-                for i, (text, s, e) in enumerate(tokens):
-                    t.text = text
-                    t.boost = 1.0
-                    t.stopped = False
-                    if keeporiginal:
-                        t.original = text
-                    if positions:
-                        # The whole shares the first part's position.
-                        t.pos = pos + max(0, i - (len(tokens) - len(pieces)))
-                    if chars:
-                        t.startchar, t.endchar = start_char + s, start_char + e
-                    yield t
-                pos += len(pieces)
+            tokens, count = chunk_tokens(value, start, end, emit_whole)
+            for text, offset, s, e in tokens:
+                t.text = text
+                t.boost = 1.0
+                t.stopped = False
+                if keeporiginal:
+                    t.original = text
+                if positions:
+                    t.pos = pos + offset
+                if chars:
+                    t.startchar, t.endchar = start_char + s, start_char + e
+                yield t
+            pos += count
+
+
+def chunk_tokens(value: str, start: int, end: int,
+                 emit_whole: bool) -> tuple[list[tuple[str, int, int, int]], int]:
+    """The tokens of the chunk value[start:end] holding a separator, as (text, position offset,
+    startchar, endchar), and the positions it takes:
+
+    "socio-éducatif" -> ([("socioéducatif", 0, 0, 14), ("socio", 0, 0, 5), ("éducatif", 1, 6, 14)], 2)
+    """
+    chunk = value[start:end]
+    is_reference = _DIGIT.search(chunk) is not None
+    groups: list[tuple[int, int]]
+    if is_reference or "/" not in chunk:
+        groups = [(start, end)]
+    else:  # "usagers/clients": two words, each maybe hyphenated
+        groups = [(s, e) for _, s, e in _pieces(value, start, end, _SLASH_SPLIT)]
+    out: list[tuple[str, int, int, int]] = []
+    count = 0
+    for g_start, g_end in groups:
+        if _SPECIAL.search(value, g_start, g_end) is None:  # most words: one piece
+            pieces = [(value[g_start:g_end], g_start, g_end)]
+        else:
+            pieces = _pieces(value, g_start, g_end, _SEPARATOR_SPLIT)
+        if not pieces:
+            continue
+        tokens = pieces
+        if len(pieces) > 1 and emit_whole:
+            first, last = pieces[0][1], pieces[-1][2]
+            if is_reference:
+                whole = value[first:last].translate(_HYPHEN_VARIANTS)
+                whole = _APOSTROPHE_SPLIT.sub("", whole)
+            else:
+                whole = "".join(text for text, _, _ in pieces)
+            tokens = [(whole, first, last)] + pieces
+        extra = len(tokens) - len(pieces)
+        for i, (text, s, e) in enumerate(tokens):
+            # The whole shares the first part's position.
+            out.append((text, count + max(0, i - extra), s, e))
+        count += len(pieces)
+    return out, count

@@ -28,11 +28,28 @@ def searched_text(offer: Offer) -> str:
 def words(offer: Offer) -> dict[str, str]:
     """folded word -> its spelling in this offer: "L’Éducatrice" -> {"educatrice": "éducatrice"}."""
     found: dict[str, str] = {}
-    for word in _WORD.findall(searched_text(offer)):
-        word = word.replace("’", "'").split("'")[-1]
-        if len(word) >= 2:
-            found.setdefault(fold(word), word if word.isupper() else word.lower())
+    memo = _FORMS
+    if len(memo) > _FORMS_LIMIT:
+        memo.clear()
+    # Each distinct word once, in order of first use (the first spelling of a folded word wins).
+    for word in dict.fromkeys(_WORD.findall(searched_text(offer))):
+        form = memo.get(word)
+        if form is None:
+            form = memo[word] = _form(word)
+        if form and form[0] not in found:
+            found[form[0]] = form[1]
     return found
+
+
+_FORMS: dict[str, tuple[str, str] | tuple[()]] = {}  # word as found -> (folded, spelling) or ()
+_FORMS_LIMIT = 50_000  # words remembered (a few thousand cover most of a text)
+
+
+def _form(word: str) -> tuple[str, str] | tuple[()]:
+    word = word.replace("’", "'").split("'")[-1]
+    if len(word) < 2:
+        return ()
+    return fold(word), word if word.isupper() else word.lower()
 
 
 class Spellings:

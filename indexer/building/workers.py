@@ -18,22 +18,26 @@ from pathlib import Path
 from indexer.building.corpus import ReadOffer, Skipped, read_offer, stable_id
 from indexer.building.dedup import Entry, deduplicate, merge_groups, rank
 from indexer.building.report import BuildReport, Progress
+from indexer.analysis.memo import positions_function
 from indexer.building.vocabulary import Spellings, merge_spellings
 from indexer.errors import OffresError
 from indexer.schema import offer_to_document
-from indexer.whoosh_internals.segments import commit_segments, finish_segment, segment_writer
+from indexer.whoosh_internals.segments import commit_segments
+from indexer.whoosh_internals.writer import ArraySegmentWriter
 
 PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
 MAX_WORKERS = 4
 SHARD_CHUNK = 32  # files per message from a worker; worker k takes chunks k, k + n, ...
-SHARD_LIMIT_MB = 64  # each worker's Whoosh posting pool (estimated size) before it spills a sorted run to disk
+SHARD_LIMIT_MB = 24  # each worker's postings in memory (estimated size) before it spills a sorted run to disk
 
 
 class _Shard:
     """Parses files and adds them to one segment; remembers the vocabulary of what it added."""
 
     def __init__(self, ix, corpus: Path, max_bytes: int) -> None:
-        self.writer = segment_writer(ix, SHARD_LIMIT_MB)
+        analyses = {name: analysis for name, field in ix.schema.items()
+                    if (analysis := positions_function(getattr(field, "analyzer", None)))}
+        self.writer = ArraySegmentWriter(ix, SHARD_LIMIT_MB, analyses)
         self.corpus = corpus
         self.max_bytes = max_bytes
         self.spellings = Spellings()
@@ -55,7 +59,7 @@ class _Shard:
         returns the segment and the vocabulary of the documents kept."""
         for _, source, digest in losers:
             self._forget(source, digest)
-        segment = finish_segment(self.writer)
+        segment = self.writer.finish()
         for docnum, _, _ in losers:
             segment.delete_document(docnum)
         return segment, self.spellings.forms

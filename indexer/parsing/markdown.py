@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from indexer.parsing.document import Block, Document, heading
 from indexer.parsing.frontmatter import split_front_matter
 from indexer.parsing.html import html_blocks
+from indexer.parsing.plainmarkdown import plain_markdown_blocks
 from indexer.parsing.text import is_section_name
 
 # Hugo shortcodes, "{{< avp-header >}}", "{{% note %}}…{{% /note %}}": markup, never text
@@ -38,14 +39,23 @@ def _renderer() -> MarkdownIt:
     return md
 
 
+def rendered_blocks(body: str) -> list[Block]:
+    """The blocks of markdown-it's HTML for ``body``: what every Markdown body gives
+    (`plain_markdown_blocks` reads the plain ones without the round trip)."""
+    return html_blocks(_renderer().render(body))
+
+
 def markdown_blocks(body: str) -> list[Block]:
     """Blocks of a Markdown body: "**Missions** :\\n- accueillir <drh@x.nc>" → [heading("Missions :"), line("- accueillir drh@x.nc")]."""
-    markup = _renderer().render(_SHORTCODE.sub("", body))
+    body = _SHORTCODE.sub("", body)
+    blocks = plain_markdown_blocks(body)
+    if blocks is None:
+        blocks = rendered_blocks(body)
     # A bare section name on its own line ("**Profil du candidat** :") is a heading, as in plain
     # text; in a list ("- **Missions principales :**") it is a point of the section.
     return [
         heading(b.text) if b.kind == "line" and not b.text.startswith("- ") and is_section_name(b.text) else b
-        for b in html_blocks(markup)
+        for b in blocks
     ]
 
 

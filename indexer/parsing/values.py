@@ -18,7 +18,9 @@ _CATEGORY = re.compile(r"(?:categorie\s+)?([abcd])")
 
 def email_in(text: str | None, *, every: bool = False) -> str | None:
     """The first e-mail address in a text, or ``every`` one: "Par email : DRH-candidature@opt.nc" → "DRH-candidature@opt.nc"."""
-    found = list(dict.fromkeys(m.group(0).rstrip(".") for m in _EMAIL.finditer(text or "")))
+    if not text or "@" not in text:  # most texts: no address, no slow scan of every word
+        return None
+    found = list(dict.fromkeys(m.group(0).rstrip(".") for m in _EMAIL.finditer(text)))
     if not found:
         return None
     return ", ".join(found) if every else found[0]

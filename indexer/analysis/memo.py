@@ -1,0 +1,119 @@
+"""The French analyzer's index-mode output in one loop, the per-token work memoised.
+
+`french_analyzer()` is a chain of generators (tokenizer, folding, stop words, stemming,
+synonyms) that handles every token five times over; most of a build's tokens are a few
+thousand forms (Zipf), so the folding, stop-word and stemming answer of a form is kept in
+a bounded dict. `index_positions` gives, for a text, each token text with its
+(position, startchar, endchar) list, exactly what the chain yields in index mode
+(stop words removed), synonym marks included:
+
+    >>> index_positions("L’éducatrice de l'ASE")
+    {'educateu': [(0, 2, 12)], 'ase': [(1, 18, 21)]}
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from indexer.analysis.filters import STOP_WORDS
+from indexer.analysis.folding import fold
+from indexer.analysis.stemmer import stem
+from indexer.analysis.synonyms import _synonym_ends, synonym_table
+from indexer.analysis.tokenizer import _CHUNK, _SPECIAL, chunk_tokens
+
+MEMO_LIMIT = 50_000  # chunks remembered; beyond, the memo starts again (bounded memory)
+
+# chunk of text -> (its kept tokens as (indexed text, position offset, start, end) relative
+# to the chunk, the positions it takes). A token is kept unless folding empties it or it is
+# a stop word; a dropped token changes nothing downstream, so it is simply left out.
+_MEMO: dict[str, tuple[tuple[tuple[str, int, int, int], ...], int]] = {}
+
+
+def _form(raw: str) -> str | None:
+    """The indexed text of one token, None when folding empties it or it is a stop word."""
+    folded = fold(raw)
+    if not folded or folded in STOP_WORDS:
+        return None
+    return stem(folded)
+
+
+def _chunk(chunk: str) -> tuple[tuple[tuple[str, int, int, int], ...], int]:
+    """What FrenchTokenizer, folding, stop words and stemming make of one chunk (its tokens
+    depend on its text alone)."""
+    if _SPECIAL.search(chunk) is None:
+        form = _form(chunk)
+        return (((form, 0, 0, len(chunk)),) if form is not None else ()), 1
+    tokens, count = chunk_tokens(chunk, 0, len(chunk), True)
+    return tuple((form, offset, s, e) for raw, offset, s, e in tokens
+                 if (form := _form(raw)) is not None), count
+
+
+def index_positions(value: str) -> dict[str, list[tuple[int, int, int]]]:
+    """token text -> [(position, startchar, endchar), ...] in the order the chain yields them."""
+    memo = _MEMO
+    if len(memo) > MEMO_LIMIT:
+        memo.clear()
+    table = synonym_table()[0]
+    ends = _synonym_ends()
+    seen: dict[str, list[tuple[int, int, int]]] = {}
+    window: list[tuple[int, str, int, int]] = []  # as SynonymFilter's: (pos, text, start, end)
+    last_original = new_pos = None
+    position = 0  # FrenchTokenizer's position counter
+    for match in _CHUNK.finditer(value):
+        first, last = match.span(1)
+        chunk = value[first:last]
+        found_chunk = memo.get(chunk)
+        if found_chunk is None:
+            found_chunk = memo[chunk] = _chunk(chunk)
+        kept, count = found_chunk
+        for text, offset, start, end in kept:
+            start += first
+            end += first
+            # FrenchStopFilter's renumbering: only the gaps left by removed positions close.
+            original = position + offset
+            if new_pos is None:
+                new_pos = original
+            elif original != last_original:
+                new_pos += 1
+            last_original = original
+            pos = new_pos
+            found = seen.get(text)
+            if found is None:
+                seen[text] = [(pos, start, end)]
+            else:
+                found.append((pos, start, end))
+            # SynonymFilter, as written there (marks compared with the token's current text).
+            # The window is not cut to the longest term: no term looks further back.
+            if window and window[-1][0] == pos:
+                window[-1] = (pos, text, start, end)
+            else:
+                window.append((pos, text, start, end))
+            sizes = ends.get(text)
+            if sizes is None:
+                continue
+            current = text
+            available = len(window)
+            for size in sizes:
+                if size > available:
+                    break
+                marks = table.get(tuple([w[1] for w in window[-size:]]))
+                for mark in marks or ():
+                    if size == 1 and mark == current:
+                        continue
+                    current = mark
+                    posting = (window[-size][0], window[-size][2], window[-1][3])
+                    found = seen.get(mark)
+                    if found is None:
+                        seen[mark] = [posting]
+                    else:
+                        found.append(posting)
+        position += count
+    return seen
+
+
+def positions_function(analyzer) -> Callable[[str], dict[str, list[tuple[int, int, int]]]] | None:
+    """`index_positions` if ``analyzer`` is the French analyzer (whose index output it gives),
+    else None: a writer then asks the analyzer itself."""
+    from indexer.analysis import french_analyzer
+
+    return index_positions if analyzer == french_analyzer() else None

@@ -1,0 +1,120 @@
+"""The build workers' segment writer gives the segment Whoosh's own writer gives.
+
+Both write the offers of a real corpus (every file kind of tests/fixtures, the seed offers
+and plain Markdown offers) into an index of their own; Whoosh's reader then finds the same
+terms, postings (ids, weights, value bytes), term statistics, stored fields, field lengths
+and columns in both, with the writer's runs spilled to disk or not.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+
+from indexer.analysis.memo import positions_function
+from indexer.building.corpus import ReadOffer, iter_corpus, read_offer, stable_id
+from indexer.parsing import DEFAULT_MAX_BYTES
+from indexer.schema import make_schema, offer_to_document
+from indexer.whoosh_internals.segments import commit_segments, finish_segment, segment_writer
+from indexer.whoosh_internals.writer import ArraySegmentWriter
+from support import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def _plain_markdown_offer(n: int) -> str:
+    return (f"# Éducateur(trice) spécialisé(e) n° {n}\n\nRéférence : 3134-26-{n:04}/SR du 01/07/2026\n\n"
+            "Employeur : Province Sud\n\nLieu de travail : Koné\n\n# Missions :\n\n"
+            "Au sein de l'aide sociale à l'enfance (ASE), l'agent retenu(e) aura pour missions :\n"
+            f"- accompagner les familles ; socio-éducatif n° {n}\n- assurer le suivi des dossiers\n")
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory) -> list[dict]:
+    corpus = tmp_path_factory.mktemp("writer") / "corpus"
+    shutil.copytree(FIXTURES, corpus / "fixtures")
+    shutil.copytree(ROOT / "corpus", corpus / "seeds")
+    for n in range(40):
+        (corpus / "md" / f"{n:03}.txt").parent.mkdir(exist_ok=True)
+        (corpus / "md" / f"{n:03}.txt").write_text(_plain_markdown_offer(n), encoding="utf-8")
+    docs = []
+    for path in iter_corpus(corpus):
+        read = read_offer(path, DEFAULT_MAX_BYTES) if isinstance(path, Path) else None
+        if isinstance(read, ReadOffer):
+            docs.append(offer_to_document(read.offer, stable_id(read.offer, corpus), read.digest))
+    kinds = {Path(doc["source"]).suffix for doc in docs}
+    assert kinds == {".txt", ".md", ".html", ".json"} and len(docs) > 50
+    return docs
+
+
+def _build(folder: Path, docs: list[dict], make_writer, finish) -> Path:
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), make_schema())
+    main = ix.writer()
+    writer = make_writer(ix)
+    for doc in docs:
+        writer.add_document(**doc)
+    commit_segments(main, [finish(writer)])
+    return folder
+
+
+def _contents(folder: Path) -> dict:
+    """Everything a reader sees of an index, posting by posting."""
+    ix = whoosh_index.open_dir(str(folder))
+    with ix.reader() as reader:
+        schema = ix.schema
+        postings = {}
+        for fieldname, text in reader.all_terms():
+            info = reader.term_info(fieldname, text)
+            matcher = reader.postings(fieldname, text)
+            found = []
+            while matcher.is_active():
+                found.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            postings[fieldname, text] = (info.doc_frequency(), info.weight(), info.min_length(),
+                                         info.max_length(), info.max_weight(), found)
+        count = reader.doc_count_all()
+        scorable = [name for name, field in schema.items() if field.scorable]
+        return {
+            "postings": postings,
+            "stored": list(reader.all_stored_fields()),
+            "lengths": {name: ([reader.doc_field_length(d, name) for d in range(count)],
+                               reader.field_length(name), reader.min_field_length(name),
+                               reader.max_field_length(name)) for name in scorable},
+            "columns": {name: list(reader.column_reader(name)) for name, field in schema.items()
+                        if field.column_type},
+        }
+
+
+@pytest.mark.parametrize("limitmb", [64, 0.02])  # all in memory; runs spilled to disk
+def test_the_segment_is_whooshs(tmp_path, documents, limitmb) -> None:
+    schema = make_schema()
+    analyses = {name: analysis for name, field in schema.items()
+                if (analysis := positions_function(getattr(field, "analyzer", None)))}
+    assert {"title", "body", "employer_text"} <= set(analyses)
+    whoosh = _build(tmp_path / "whoosh", documents, lambda ix: segment_writer(ix, 64), finish_segment)
+    ours = _build(tmp_path / "ours", documents, lambda ix: ArraySegmentWriter(ix, limitmb, analyses),
+                  lambda writer: writer.finish())
+    expected, got = _contents(whoosh), _contents(ours)
+    assert len(expected["postings"]) > 1000
+    assert got["postings"].keys() == expected["postings"].keys()
+    for key, value in expected["postings"].items():
+        assert got["postings"][key] == value, key
+    assert got == expected
+
+
+def test_spilled_runs_are_removed(tmp_path, documents) -> None:
+    ix = whoosh_index.create_in(str(tmp_path), make_schema())
+    main = ix.writer()
+    writer = ArraySegmentWriter(ix, 0.01)
+    for doc in documents[:20]:
+        writer.add_document(**doc)
+    runs = list(writer.pool.runs)
+    assert len(runs) > 2
+    commit_segments(main, [writer.finish()])
+    assert all(run.closed for run in runs) and writer.pool.runs == []
+    with whoosh_index.open_dir(str(tmp_path)).searcher() as searcher:
+        assert searcher.doc_count() == 20
