@@ -24,7 +24,7 @@ from indexer.whoosh_internals.postings import live_postings
 
 # The block layout of `ArrayCodec` (its docstring): magic, then blocks of
 # header <iIIfBBB | ids typecode + deltas | weights kind [+ float32s] | values.
-_MAGIC = b"OfA1"
+_MAGICS = (b"OfA1", b"OfA2")  # OfA2 changed only the values part
 _HEAD = struct.Struct("<iIIfBBB")
 _ID_TYPES = {ord("B"): np.dtype("u1"), ord("H"): np.dtype("<u2"), ord("I"): np.dtype("<u4")}
 _WEIGHTS_ONE, _WEIGHTS_SAME, _WEIGHTS_EACH = range(3)
@@ -42,7 +42,7 @@ def segment_postings(leaf, field: str, btext: bytes) -> tuple[np.ndarray, np.nda
         matcher = matcher.child
     if type(matcher) is ArrayLeafMatcher and reads_array_blocks():
         data = _posting_bytes(matcher)
-        if bytes(data[:4]) == _MAGIC:
+        if bytes(data[:4]) in _MAGICS:
             ids, weights = block_arrays(data)
             return ids, weights, False
     ids, weights = live_postings(leaf, field, btext, "weights")
