@@ -48,6 +48,20 @@ class PositionBlock:
 FEW_DOCUMENTS = 32
 
 
+def docs_by_block(local: list[int], last_ids: list[int]):
+    """``(document, block number)`` for each of ``local`` (sorted) that a block can hold,
+    ``last_ids`` being each block's last document: every block is looked up once for all
+    its documents, and the documents past the last block are left out."""
+    number, top = -1, -1
+    for d in local:
+        if d > top:
+            number = bisect.bisect_left(last_ids, d, number + 1)
+            if number == len(last_ids):
+                return
+            top = last_ids[number]
+        yield d, number
+
+
 class _StoredBlock:
     """A block's doc numbers and stored position arrays, as `ArrayCodec` keeps them."""
 
@@ -72,13 +86,10 @@ def few_documents(matcher, term: tuple, blocks, local: list[int], offset: int,
     positions: list[int] = []
     starts: list[int] = []
     ends: list[int] = []
-    number, top, stored = -1, -1, None
-    for d in local:  # sorted: each block is looked up once for all its documents
-        if d > top:
-            number = bisect.bisect_left(last_ids, d, number + 1)
-            if number == len(blocks):
-                break
-            top = last_ids[number]
+    current, stored = -1, None
+    for d, number in docs_by_block(local, last_ids):
+        if number != current:
+            current = number
 
             def read(number=number):
                 matcher._goto(blocks[number][1])

@@ -14,7 +14,7 @@ import numpy as np
 from whoosh.matching import WrappingMatcher
 
 from indexer.whoosh_internals.occurrences import (FEW_DOCUMENTS, TermPositions,
-                                                   concatenate, decoded_block, distinct,
+                                                   concatenate, decoded_block, distinct, docs_by_block,
                                                    few_documents, select, term_block)
 
 _BLOCK_READER = ("_read_ids", "_read_values", "_next_block", "_goto", "_i", "_ids", "_values",
@@ -148,13 +148,10 @@ def term_values(reader, field: str, btext: bytes, docnums: list[int],
             term = (segment, field, btext)
             blocks = cache(("blocks", *term), lambda: _blocks(_raw_matcher(leaf, field, btext)))
             last_ids = [last for last, _ in blocks]
-            number, top, ids, values = -1, -1, (), ()
-            for d in local:  # sorted: each block is looked up once for all its documents
-                if d > top:
-                    number = bisect.bisect_left(last_ids, d, number + 1)
-                    if number == len(blocks):
-                        break
-                    top = last_ids[number]
+            current, ids, values = -1, (), ()
+            for d, number in docs_by_block(local, last_ids):
+                if number != current:
+                    current = number
                     ids, values = cache(("block", *term, number),
                                         lambda: _block_data(matcher, blocks[number][1]))
                 i = bisect.bisect_left(ids, d)
