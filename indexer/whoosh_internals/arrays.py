@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import struct
 from functools import lru_cache
-from io import BytesIO
 
 import numpy as np
 from whoosh.matching import WrappingMatcher
 
-from indexer.whoosh_internals.codec import ArrayCodec, ArrayLeafMatcher
+from indexer.whoosh_internals.codec import ArrayCodec, ArrayLeafMatcher, posting_list
 from indexer.whoosh_internals.postings import live_postings
 
 # The block layout of `ArrayCodec` (its docstring): magic, then blocks of
@@ -117,24 +116,13 @@ def block_arrays(data) -> tuple[np.ndarray, np.ndarray]:
 def reads_array_blocks() -> bool:
     """Whether a posting list written by this `ArrayCodec` reads back through
     `block_arrays` as through its own matcher (checked once per process)."""
-    from whoosh.codec import whoosh3
-    from whoosh.filedb.structfile import StructFile
     from whoosh.formats import Positions
 
     try:
         fmt = Positions()
         postings = [(d * 3 + d // 200 * 400, float(d % 5 + 1) if d < 250 else 2.0,
                      fmt.encode([1, 4])) for d in range(420)]
-        sink = BytesIO()
-        codec = ArrayCodec()
-        writer = codec.postings_writer(StructFile(sink))
-        terminfo = whoosh3.W3TermInfo()
-        writer.start_postings(fmt, terminfo)
-        for docnum, weight, value in postings:
-            writer.add_posting(docnum, weight, value, 2)
-        writer.finish_postings()
-        data = sink.getvalue()
-        matcher = codec.postings_reader(StructFile(BytesIO(data)), terminfo, fmt)
+        data, terminfo, matcher = posting_list(ArrayCodec(), fmt, postings, 2)
         expected = []
         while matcher.is_active():
             expected.append((matcher.id(), matcher.weight()))

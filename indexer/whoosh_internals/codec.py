@@ -308,22 +308,31 @@ def choose_codec(parts: dict) -> whoosh3.W3Codec:
     return whoosh3.W3Codec()
 
 
+def posting_list(codec, fmt, postings, length: int) -> tuple[bytes, object, object]:
+    """``postings`` ``[(doc, weight, value bytes)]`` written as one term's list by
+    ``codec`` (every field length ``length``): the file's bytes, the term info, and a
+    matcher reading them back (the self-checks here and in `arrays`)."""
+    from whoosh.filedb.structfile import StructFile
+
+    sink = BytesIO()
+    writer = codec.postings_writer(StructFile(sink))
+    terminfo = whoosh3.W3TermInfo()
+    writer.start_postings(fmt, terminfo)
+    for docnum, weight, value in postings:
+        writer.add_posting(docnum, weight, value, length)
+    writer.finish_postings()
+    data = sink.getvalue()
+    return data, terminfo, codec.postings_reader(StructFile(BytesIO(data)), terminfo, fmt)
+
+
 def _round_trips(codec) -> bool:
     """Write 300 postings (3 blocks) of positions and of characters and read them back."""
-    from whoosh.filedb.structfile import StructFile
     from whoosh.formats import Characters, Positions
 
     for fmt, poslist in ((Characters(), lambda d: [(p, p * 5, p * 5 + 4) for p in range(d % 4 + 1)]),
                          (Positions(), lambda d: [p * 3 for p in range(d % 5 + 1)])):
         postings = [(d * 3 + 1, float(d % 4 + 1), fmt.encode(poslist(d))) for d in range(300)]
-        sink = BytesIO()
-        writer = codec.postings_writer(StructFile(sink))
-        terminfo = whoosh3.W3TermInfo()
-        writer.start_postings(fmt, terminfo)
-        for docnum, weight, value in postings:
-            writer.add_posting(docnum, weight, value, 5)
-        writer.finish_postings()
-        matcher = codec.postings_reader(StructFile(BytesIO(sink.getvalue())), terminfo, fmt)
+        _, terminfo, matcher = posting_list(codec, fmt, postings, 5)
         read = []
         while matcher.is_active():
             read.append((matcher.id(), matcher.weight(), matcher.value()))
