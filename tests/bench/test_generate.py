@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -11,15 +9,13 @@ import pytest
 
 from indexer import parse_offer
 
-_GENERATE = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
+from support import bench_generator
+
 
 
 @pytest.fixture(scope="module")
 def bench_generate():
-    spec = importlib.util.spec_from_file_location("bench_generate", _GENERATE)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
+    module = bench_generator()
     return module
 
 

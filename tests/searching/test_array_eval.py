@@ -8,10 +8,8 @@ some in a second one written without merging, deletions in both.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -29,17 +27,13 @@ from indexer.searching.ranking import order
 from indexer.searching.scoring import TermScores, whoosh_scores
 from indexer.store import live_build
 
-from support import AS_OF, SEED_CORPUS
+from support import AS_OF, SEED_CORPUS, bench_generator
 
-_GENERATE = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
 
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory) -> Path:
-    spec = importlib.util.spec_from_file_location("bench_generate_array_eval", _GENERATE)
-    generate = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = generate
-    spec.loader.exec_module(generate)
+    generate = bench_generator()
     folder = tmp_path_factory.mktemp("array_eval")
     generate.generate(240, folder / "corpus", seed=3)
     for seed in SEED_CORPUS.iterdir():

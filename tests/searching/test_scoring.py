@@ -7,10 +7,8 @@ exercised.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,9 +23,8 @@ from indexer.offer import Offer
 from indexer.searching.scoring import TermScores, whoosh_scores
 from indexer.searching.highlight import match_spans
 
-from support import AS_OF, SEED_CORPUS
+from support import AS_OF, SEED_CORPUS, bench_generator
 
-_GENERATE = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
 
 QUERIES = [
     "comptable",
@@ -53,10 +50,7 @@ QUERIES = [
 
 @pytest.fixture(scope="module")
 def multi_segment_index(tmp_path_factory) -> Path:
-    spec = importlib.util.spec_from_file_location("bench_generate_scoring", _GENERATE)
-    generate = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = generate
-    spec.loader.exec_module(generate)
+    generate = bench_generator()
 
     folder = tmp_path_factory.mktemp("scoring")
     corpus = folder / "corpus"

@@ -4,24 +4,18 @@ Whoosh's W3 codec, with several segments and deleted documents."""
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 
-from indexer import build_index
-from indexer.offer import Offer
-from indexer.schema import make_schema, offer_to_document
-from indexer.store import live_build
+from indexer.schema import make_schema
 from indexer.whoosh_internals.arrays import live_mask, reads_array_blocks, segment_postings
 from indexer.whoosh_internals.codec import offres_codec
 
-_GENERATE = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
+from support import generated_documents
+
 FIELDS = ("title", "body", "employer_text", "place_text", "refs")
 
 
@@ -29,17 +23,8 @@ FIELDS = ("title", "body", "employer_text", "place_text", "refs")
 def indexes(tmp_path_factory):
     """The same 220 generated offers written by each codec in two segments, then deletions
     in both segments."""
-    spec = importlib.util.spec_from_file_location("bench_generate_arrays", _GENERATE)
-    generate = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = generate
-    spec.loader.exec_module(generate)
     folder = tmp_path_factory.mktemp("arrays")
-    generate.generate(220, folder / "corpus", seed=11)
-    build_index(folder / "corpus", folder / "built")
-    with whoosh_index.open_dir(str(live_build(folder / "built"))).searcher() as searcher:
-        stored = [searcher.stored_fields(d) for d in range(searcher.doc_count_all())]
-    documents = [offer_to_document(Offer.from_dict(json.loads(s["offer"])), s["id"], s["digest"])
-                 for s in stored]
+    documents = generated_documents(folder, 220, seed=11)
     out = {}
     for name, codec in (("ours", offres_codec()), ("w3", W3Codec())):
         path = folder / name

@@ -3,9 +3,6 @@ block statistics, search results, scores and highlights, read by Whoosh's own se
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import sys
 from io import BytesIO
 from pathlib import Path
 
@@ -20,16 +17,14 @@ from whoosh.formats import Characters, Existence, Frequency, Positions
 from whoosh.qparser import MultifieldParser
 
 from indexer import build_index, open_index
-from indexer.offer import Offer
-from indexer.schema import body_text, make_schema, offer_to_document, stored_offer
+from indexer.schema import body_text, make_schema, stored_offer
 from indexer.searching.scoring import TermScores
 from indexer.store import live_build
 from indexer.whoosh_internals.codec import ArrayCodec, choose_codec, offres_codec
 from indexer.whoosh_internals.postings import positions, term_values
 
-from support import AS_OF, SEED_CORPUS
+from support import AS_OF, SEED_CORPUS, generated_documents
 
-_GENERATE = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
 WHOOSH_QUERIES = ["social", "comptable", "travailleur social", "educateur OR infirmier",
                   '"protection de l\'enfance"', "santé -publique", "educ*", "title:comptable",
                   "koné", "employer_text:province", '"santé publique"', '"travailleur social"',
@@ -205,18 +200,7 @@ def test_posting_lists_read_back_as_w3_reads_them(name):
 
 @pytest.fixture(scope="module")
 def documents(tmp_path_factory) -> list[dict]:
-    spec = importlib.util.spec_from_file_location("bench_generate_codec", _GENERATE)
-    generate = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = generate
-    spec.loader.exec_module(generate)
-    folder = tmp_path_factory.mktemp("codec")
-    generate.generate(250, folder / "corpus", seed=7)
-    build_index(folder / "corpus", folder / "index")
-    ix = whoosh_index.open_dir(str(live_build(folder / "index")))
-    with ix.searcher() as searcher:
-        stored = [searcher.stored_fields(d) for d in range(searcher.doc_count_all())]
-    return [offer_to_document(Offer.from_dict(json.loads(s["offer"])), s["id"], s["digest"])
-            for s in stored]
+    return generated_documents(tmp_path_factory.mktemp("codec"), 250, seed=7)
 
 
 def _index(folder: Path, codec, documents: list[dict]):
