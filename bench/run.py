@@ -606,7 +606,7 @@ def markdown(run: dict) -> str:
         "Targets: p95 ≤ 20 ms at 10 000, ≤ 100 ms and below FTS5 at 100 000. FTS5 and whoosh do no "
         "stemming, synonyms, prefix matching or correction, and count only 2 facets (offres: 8). "
         "The timed rounds run with warm caches (offres keeps each word's scores, positions and "
-        "posting blocks in a bounded cache, `indexer/scoring.py`); each query's first run, in the "
+        "posting blocks in a bounded cache, `indexer/searching/scoring.py` `TermScores`); each query's first run, in the "
         "warm-up round, is timed apart below.",
         "",
         "| offers | first run of each query: offres p50 | offres p95 | FTS5 p50 | FTS5 p95 "
