@@ -32,7 +32,9 @@ Whoosh's own searcher, re-encodes a posting's Whoosh bytes only when asked for i
 Writing: ``add_posting`` takes Whoosh's value bytes (Whoosh's segment writer, and merges,
 feed it so) and the block decodes them once, one ``pickle.loads`` each;
 `ArrayPostingsWriter.add_positions(id, weight, poslist, length)` takes what
-``format.encode`` takes (positions, or (position, start, end) triples) and pickles nothing.
+``format.encode`` takes (positions, or (position, start, end) triples) and pickles nothing;
+`ArrayPostingsWriter.add_arrays` takes a whole term's postings as numpy arrays (the build's
+segment writer) and writes its blocks without a Python call per posting, the same bytes.
 The posting files start with ``OfA2``; ``OfA1`` files (positions as Whoosh's bytes, the
 only difference) are still read.
 Weights are float32 like W3's, so scores are the same to the bit. The codec is pickled
@@ -50,14 +52,17 @@ from array import array
 from functools import lru_cache
 from io import BytesIO
 from itertools import accumulate
+from operator import sub
 
 from whoosh import formats
 from whoosh.codec import whoosh3
 
-from indexer.whoosh_internals.position_blocks import (Codes, WhooshValues, array_bytes,
-                                                      encode_positions, pickles_deltas,
-                                                      read_array, read_positions,
-                                                      typecode_for, whoosh_bytes)
+from indexer.whoosh_internals.position_blocks import (Codes, PositionArrays, WhooshValues,
+                                                      array_bytes, codes_of,
+                                                      encode_position_arrays, encode_positions,
+                                                      pickles_deltas, read_array,
+                                                      read_positions, typecode_for,
+                                                      whoosh_bytes)
 
 _MAGIC = b"OfA2"
 # OfA1 blocks (positions kept as Whoosh's pickles) are OfA2 blocks without array positions.
@@ -68,6 +73,21 @@ _WEIGHTS_ONE, _WEIGHTS_SAME, _WEIGHTS_EACH = range(3)
 # Formats whose values are stored as arrays, exactly these classes: a subclass may encode
 # its values otherwise.
 _POSITION_KINDS = {formats.Positions: _VALUES_POSITIONS, formats.Characters: _VALUES_CHARACTERS}
+
+
+def array_kind(fmt) -> str | None:
+    """How `ArrayPostingsWriter.add_arrays` takes ``fmt``'s values: "none" (the format
+    stores none), "fixed" (fixed-size bytes), "positions" / "characters"
+    (`PositionArrays`), or None when it does not (they are written a posting at a time)."""
+    size = fmt.fixed_value_size()
+    if size == 0:
+        return "none"
+    if size is not None and size > 0:
+        return "fixed"
+    kind = _position_kind(fmt)
+    if kind is None:
+        return None
+    return "characters" if kind == _VALUES_CHARACTERS else "positions"
 
 
 def _position_kind(fmt) -> int | None:
@@ -137,6 +157,97 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         else:
             codes = [b - a for a, b in zip([0, *poslist], poslist)]
         self.add_posting(id_, weight, Codes(codes), length)
+
+    def add_arrays(self, ids: array, weights: array, lengths: list[int],
+                   values: PositionArrays | bytes | None = None) -> None:
+        """A whole term's postings, written as `add_posting` one at a time writes them:
+        ``ids`` (ascending, ``array("I")``), ``weights`` (``array("d")``) and ``lengths``
+        (each posting's field length, 0 for none) one item per posting; ``values`` None
+        when the format stores none, the postings' fixed-size values as one bytes string,
+        or for ``Positions`` and ``Characters`` stored as arrays (`array_kind`) their
+        `PositionArrays`. Called right after ``start_postings``."""
+        count = len(ids)
+        if self._ids or count < self._inlinelimit:  # inlined: Whoosh's tuples
+            self._add_each(ids, weights, lengths, values)
+            return
+        limit = self._blocklimit
+        if isinstance(values, PositionArrays):
+            width = 3 if values.chars else 1
+            offsets = [0, *accumulate(values.counts)]
+        elif values is not None:
+            size = self._format.fixed_value_size()
+        for start in range(0, count, limit):
+            end = min(start + limit, count)
+            if count <= limit:
+                block = values
+            elif isinstance(values, PositionArrays):
+                block = PositionArrays(values.counts[start:end],
+                                       values.deltas[offsets[start] * width:offsets[end] * width],
+                                       values.chars)
+            elif values is not None:
+                block = values[start * size:end * size]
+            else:
+                block = None
+            if count > limit:
+                self._write_arrays(ids[start:end], weights[start:end], lengths[start:end],
+                                   block, last=end == count)
+            else:
+                self._write_arrays(ids, weights, lengths, block, last=True)
+
+    def _write_arrays(self, ids: array, weights: array, lengths, values, last: bool) -> None:
+        # `_write_block` of the block `add_posting` would have buffered.
+        if not self._blockcount:
+            self._postfile.write(_MAGIC)
+        self._ids = ids
+        floats = self._weights = array("f", weights)
+        self._maxweight = max(0, max(weights))
+        present = [length for length in lengths if length]
+        self._minlength = min(present) if present else None
+        self._maxlength = max(present) if present else 0
+        self._terminfo.add_block(self)
+        if len(ids) > 1:
+            deltas = array("I", [ids[0]]) + array("I", map(sub, ids[1:], ids))
+        else:
+            deltas = ids
+        typecode = typecode_for(max(deltas))
+        parts = [typecode.encode("ascii"), array_bytes(array(typecode, deltas))]
+        if floats.count(1.0) == len(floats):
+            parts.append(bytes([_WEIGHTS_ONE]))
+        elif floats.count(floats[0]) == len(floats):
+            parts += [bytes([_WEIGHTS_SAME]), array_bytes(floats[:1])]
+        else:
+            parts += [bytes([_WEIGHTS_EACH]), array_bytes(floats)]
+        if values is None:
+            encoding, data = _VALUES_NONE, b""
+        elif isinstance(values, PositionArrays):
+            encoding = _position_kind(self._format)
+            try:
+                data = encode_position_arrays(values)
+            except OverflowError:
+                self._values = codes_of(values)
+                encoding, data = self._encode_values()
+        else:
+            encoding, data = _VALUES_FIXED, values
+        parts.append(data)
+        data = b"".join(parts)
+        length = _HEAD.size - 4 + len(data)
+        self._postfile.write(_HEAD.pack(
+            -length if last else length, len(ids), ids[-1], self._maxweight, encoding,
+            whoosh3.length_to_byte(self._minlength), whoosh3.length_to_byte(self._maxlength)))
+        self._postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
+
+    def _add_each(self, ids, weights, lengths, values) -> None:
+        if isinstance(values, PositionArrays):
+            each = codes_of(values)
+        elif values is None:
+            each = [b""] * len(ids)
+        else:
+            size = self._format.fixed_value_size()
+            each = [values[i:i + size] for i in range(0, len(values), size)]
+        for id_, weight, value, length in zip(ids, weights, each, lengths):
+            self.add_posting(id_, weight, value, length)
 
     def finish_postings(self):
         if not self.written() and len(self) < self._inlinelimit:  # inlined: W3's bytes
