@@ -52,7 +52,7 @@ def read_array(typecode: str, data: bytes, start: int, count: int) -> tuple[arra
 
 
 class Codes(list):
-    """One posting's deltas as Whoosh's format pickles them (given to `add_positions`)."""
+    """One posting's deltas as Whoosh's format pickles them (`encode_positions` takes them as they are)."""
 
 
 def whoosh_bytes(codes) -> bytes:
@@ -132,6 +132,33 @@ def codes_of(block: PositionArrays) -> list[Codes]:
         deltas = list(zip(deltas[0::3], deltas[1::3], deltas[2::3]))
     ends = list(accumulate(block.counts))
     return [Codes(deltas[a:b]) for a, b in zip([0, *ends], ends)]
+
+
+def absolute(deltas: list[int], chars: bool) -> list:
+    """A posting's occurrences from its flat deltas: positions, or (position, start, end)."""
+    if not chars:
+        return list(accumulate(deltas))
+    found, pos, char = [], 0, 0
+    for i in range(0, len(deltas), 3):
+        pos += deltas[i]
+        start = char + deltas[i + 1]
+        char = start + deltas[i + 2]
+        found.append((pos, start, char))
+    return found
+
+
+def deltas_of(occurrences, chars: bool) -> list[int]:
+    """`absolute`'s inverse: positions, or (position, start, end), as flat deltas."""
+    deltas, pos, char = [], 0, 0
+    for occurrence in occurrences:
+        if chars:
+            p, start, end = occurrence
+            deltas += (p - pos, start - char, end - start)
+            pos, char = p, end
+        else:
+            deltas.append(occurrence - pos)
+            pos = occurrence
+    return deltas
 
 
 def _flagged(data: bytes) -> bytes:

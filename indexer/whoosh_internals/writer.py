@@ -32,7 +32,8 @@ from whoosh.writing import SegmentWriter
 
 from indexer.errors import OffresError
 from indexer.whoosh_internals.codec import array_kind, offres_codec
-from indexer.whoosh_internals.position_blocks import PositionArrays, codes_of, whoosh_bytes
+from indexer.whoosh_internals.position_blocks import (PositionArrays, absolute, codes_of,
+                                                      deltas_of, whoosh_bytes)
 
 Occurrences = Callable[[str, bool], dict[str, list[int]]]
 
@@ -362,47 +363,17 @@ def _add_bytes(add, docs, weights, ends, values, lengths: list[int]) -> None:
 
 def _encoded(fmt, found: dict[str, list[int]], chars: bool) -> list:
     """``field.index``'s items from an analysis' occurrences (Whoosh's value bytes)."""
-    boost = fmt.field_boost
     width = 3 if chars else 1
-    items = []
-    for text, deltas in found.items():
-        codes = list(zip(deltas[0::3], deltas[1::3], deltas[2::3])) if chars else deltas
-        poslist = list(_absolute(codes, chars))
-        items.append((text.encode("utf-8"), len(deltas) // width,
-                      len(deltas) // width * boost, fmt.encode(poslist)))
-    return items
-
-
-def _absolute(codes: list, chars: bool):
-    """A posting's occurrences from its deltas: positions, or (position, start, end)."""
-    if not chars:
-        yield from itertools.accumulate(codes)
-        return
-    pos = char = 0
-    for dpos, gap, size in codes:
-        pos += dpos
-        start = char + gap
-        char = start + size
-        yield pos, start, char
+    return [(text.encode("utf-8"), len(deltas) // width, len(deltas) // width * fmt.field_boost,
+             fmt.encode(absolute(deltas, chars))) for text, deltas in found.items()]
 
 
 def _decoded(fmt, items) -> dict[str, list[int]]:
     """An analysis' occurrences (deltas) from ``field.index``'s items (a value not a str)."""
-    found = {}
-    for tbytes, _, _, vbytes in items:
-        deltas = []
-        if type(fmt) is formats.Characters:
-            pos = char = 0
-            for p, start, end in fmt.decode_characters(vbytes):
-                deltas += (p - pos, start - char, end - start)
-                pos, char = p, end
-        else:
-            pos = 0
-            for p in fmt.decode_positions(vbytes):
-                deltas.append(p - pos)
-                pos = p
-        found[tbytes.decode("utf-8")] = deltas
-    return found
+    chars = type(fmt) is formats.Characters
+    return {tbytes.decode("utf-8"): deltas_of(fmt.decode_characters(vbytes) if chars
+                                              else fmt.decode_positions(vbytes), chars)
+            for tbytes, _, _, vbytes in items}
 
 
 def _posting_adder(fieldwriter):
