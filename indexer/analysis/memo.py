@@ -5,10 +5,13 @@ synonyms) that handles every token five times over; most of a build's tokens are
 thousand forms (Zipf), so the folding, stop-word and stemming answer of a form is kept in
 a bounded dict. `index_positions` gives, for a text, each token text with its
 (position, startchar, endchar) list, exactly what the chain yields in index mode
-(stop words removed), synonym marks included:
+(stop words removed), synonym marks included; `index_occurrences` gives the same as flat
+lists of numbers, which a segment writer stores as they are:
 
     >>> index_positions("L’éducatrice de l'ASE")
     {'educateu': [(0, 2, 12)], 'ase': [(1, 18, 21)]}
+    >>> index_occurrences("L’éducatrice de l'ASE l'ASE", chars=False)
+    {'educateu': [0], 'ase': [1, 1]}
 """
 
 from __future__ import annotations
@@ -50,12 +53,31 @@ def _chunk(chunk: str) -> tuple[tuple[tuple[str, int, int, int], ...], int]:
 
 def index_positions(value: str) -> dict[str, list[tuple[int, int, int]]]:
     """token text -> [(position, startchar, endchar), ...] in the order the chain yields them."""
+    found = {}
+    for text, deltas in index_occurrences(value, True).items():
+        triples, pos, char = [], 0, 0
+        for i in range(0, len(deltas), 3):
+            pos += deltas[i]
+            start = char + deltas[i + 1]
+            char = start + deltas[i + 2]
+            triples.append((pos, start, char))
+        found[text] = triples
+    return found
+
+
+def index_occurrences(value: str, chars: bool) -> dict[str, list[int]]:
+    """`index_positions` as the deltas Whoosh's ``Positions`` / ``Characters`` formats
+    encode, in flat lists (what a segment writer stores): token text -> each position's
+    distance from the previous one of the text (the first from 0), or with ``chars`` that,
+    its start's distance from the previous end and its length, one after the other."""
     memo = _MEMO
     if len(memo) > MEMO_LIMIT:
         memo.clear()
     table = synonym_table()[0]
     ends = _synonym_ends()
-    seen: dict[str, list[tuple[int, int, int]]] = {}
+    seen: dict[str, list[int]] = {}
+    # text -> its last position and end, what its next deltas are taken from
+    previous: dict[str, list[int]] = {}
     window: list[tuple[int, str, int, int]] = []  # as SynonymFilter's: (pos, text, start, end)
     last_original = new_pos = None
     position = 0  # FrenchTokenizer's position counter
@@ -79,9 +101,16 @@ def index_positions(value: str) -> dict[str, list[tuple[int, int, int]]]:
             pos = new_pos
             found = seen.get(text)
             if found is None:
-                seen[text] = [(pos, start, end)]
+                found = seen[text] = []
+                before = previous[text] = [0, 0]
             else:
-                found.append((pos, start, end))
+                before = previous[text]
+            if chars:
+                found += (pos - before[0], start - before[1], end - start)
+                before[1] = end
+            else:
+                found.append(pos - before[0])
+            before[0] = pos
             # SynonymFilter, as written there (marks compared with the token's current text).
             # The window is not cut to the longest term: no term looks further back.
             if window and window[-1][0] == pos:
@@ -101,19 +130,28 @@ def index_positions(value: str) -> dict[str, list[tuple[int, int, int]]]:
                     if size == 1 and mark == current:
                         continue
                     current = mark
-                    posting = (window[-size][0], window[-size][2], window[-1][3])
                     found = seen.get(mark)
                     if found is None:
-                        seen[mark] = [posting]
+                        found = seen[mark] = []
+                        before = previous[mark] = [0, 0]
                     else:
-                        found.append(posting)
+                        before = previous[mark]
+                    mark_pos = window[-size][0]
+                    if chars:
+                        mark_start = window[-size][2]
+                        found += (mark_pos - before[0], mark_start - before[1],
+                                  window[-1][3] - mark_start)
+                        before[1] = window[-1][3]
+                    else:
+                        found.append(mark_pos - before[0])
+                    before[0] = mark_pos
         position += count
     return seen
 
 
-def positions_function(analyzer) -> Callable[[str], dict[str, list[tuple[int, int, int]]]] | None:
-    """`index_positions` if ``analyzer`` is the French analyzer (whose index output it gives),
-    else None: a writer then asks the analyzer itself."""
+def positions_function(analyzer) -> Callable[[str, bool], dict[str, list[int]]] | None:
+    """`index_occurrences` if ``analyzer`` is the French analyzer (whose index output it
+    gives), else None: a writer then asks the analyzer itself."""
     from indexer.analysis import french_analyzer
 
-    return index_positions if analyzer == french_analyzer() else None
+    return index_occurrences if analyzer == french_analyzer() else None

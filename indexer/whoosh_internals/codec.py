@@ -31,13 +31,12 @@ Whoosh's own searcher, re-encodes a posting's Whoosh bytes only when asked for i
 
 Writing: ``add_posting`` takes Whoosh's value bytes (Whoosh's segment writer, and merges,
 feed it so) and the block decodes them once, one ``pickle.loads`` each;
-`ArrayPostingsWriter.add_positions(id, weight, poslist, length)` takes what
-``format.encode`` takes (positions, or (position, start, end) triples) and pickles nothing.
+`ArrayPostingsWriter.add_arrays` takes a whole term's postings as arrays, positions as
+their deltas (the build's segment writer), and writes the same blocks, pickling nothing.
 The posting files start with ``OfA2``; ``OfA1`` files (positions as Whoosh's bytes, the
 only difference) are still read.
-Weights are float32 like W3's, so scores are the same to the bit. The codec is pickled
-into each segment of the table of contents, so Whoosh's own ``open_dir(...).searcher()``
-reads these indexes, with this module importable. Vector postings (unused here) keep W3's
+Weights are float32 like W3's: scores are the same to the bit. Whoosh's own searcher
+reads these indexes (the codec is pickled in each segment). Vector postings keep W3's
 format. `offres_codec` checks, once, that this Whoosh has the W3 internals used here and
 that a block round-trips; otherwise it returns a plain ``W3Codec``.
 """
@@ -50,14 +49,17 @@ from array import array
 from functools import lru_cache
 from io import BytesIO
 from itertools import accumulate
+from operator import sub
 
 from whoosh import formats
 from whoosh.codec import whoosh3
 
-from indexer.whoosh_internals.position_blocks import (Codes, WhooshValues, array_bytes,
-                                                      encode_positions, pickles_deltas,
-                                                      read_array, read_positions,
-                                                      typecode_for, whoosh_bytes)
+from indexer.whoosh_internals.position_blocks import (Codes, PositionArrays, WhooshValues,
+                                                      array_bytes, codes_of,
+                                                      encode_position_arrays, encode_positions,
+                                                      pickles_deltas, read_array,
+                                                      read_positions, typecode_for,
+                                                      whoosh_bytes)
 
 _MAGIC = b"OfA2"
 # OfA1 blocks (positions kept as Whoosh's pickles) are OfA2 blocks without array positions.
@@ -68,6 +70,17 @@ _WEIGHTS_ONE, _WEIGHTS_SAME, _WEIGHTS_EACH = range(3)
 # Formats whose values are stored as arrays, exactly these classes: a subclass may encode
 # its values otherwise.
 _POSITION_KINDS = {formats.Positions: _VALUES_POSITIONS, formats.Characters: _VALUES_CHARACTERS}
+
+
+def array_kind(fmt) -> str | None:
+    """How `ArrayPostingsWriter.add_arrays` takes ``fmt``'s values: "none" (the format
+    stores none), "fixed" (fixed-size bytes), "positions" / "characters"
+    (`PositionArrays`), or None when it does not (they are written a posting at a time)."""
+    size = fmt.fixed_value_size()
+    if size is not None and size >= 0:
+        return "fixed" if size else "none"
+    kind = _position_kind(fmt)
+    return None if kind is None else "characters" if kind == _VALUES_CHARACTERS else "positions"
 
 
 def _position_kind(fmt) -> int | None:
@@ -98,21 +111,27 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
                 self._maxlength = length
 
     def _write_block(self, last=False):
+        self._put_block(*self._encode_values(), last)
+
+    def _put_block(self, encoding: int, values: bytes, last: bool) -> None:
+        """Write the buffered block's ids and weights, ``values`` encoded as ``encoding``."""
         if not self._blockcount:
             self._postfile.write(_MAGIC)
         self._terminfo.add_block(self)
         ids = self._ids
-        deltas = array("I", [ids[0]]) + array("I", [b - a for a, b in zip(ids, ids[1:])])
+        if len(ids) > 1:
+            deltas = array("I", [ids[0]]) + array("I", map(sub, ids[1:], ids))
+        else:
+            deltas = array("I", ids)
         typecode = typecode_for(max(deltas))
         parts = [typecode.encode("ascii"), array_bytes(array(typecode, deltas))]
         weights = self._weights
-        if all(w == 1.0 for w in weights):
+        if weights.count(1.0) == len(weights):
             parts.append(bytes([_WEIGHTS_ONE]))
-        elif all(w == weights[0] for w in weights):
+        elif weights.count(weights[0]) == len(weights):
             parts += [bytes([_WEIGHTS_SAME]), array_bytes(weights[:1])]
         else:
             parts += [bytes([_WEIGHTS_EACH]), array_bytes(weights)]
-        encoding, values = self._encode_values()
         parts.append(values)
         data = b"".join(parts)
         length = _HEAD.size - 4 + len(data)
@@ -123,20 +142,64 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         self._blockcount += 1
         self._new_block()
 
-    def add_positions(self, id_, weight, poslist, length=None):
-        """`add_posting` with the positions themselves (what ``format.encode`` takes:
-        positions, or (position, start, end) for ``Characters``), never pickled."""
-        kind = _position_kind(self._format)
-        if kind is None:
-            return self.add_posting(id_, weight, self._format.encode(poslist), length)
-        if kind == _VALUES_CHARACTERS:
-            codes, position, char = [], 0, 0
-            for pos, start, end in poslist:
-                codes.append((pos - position, start - char, end - start))
-                position, char = pos, end
+    def add_arrays(self, ids: array, weights: array, lengths: list[int],
+                   values: PositionArrays | bytes | None = None) -> None:
+        """A whole term's postings, written as `add_posting` one at a time writes them:
+        ``ids`` (ascending, ``array("I")``), ``weights`` (``array("d")``) and ``lengths``
+        (each posting's field length, 0 for none) one item per posting; ``values`` None
+        when the format stores none, the postings' fixed-size values as one bytes string,
+        or for ``Positions`` and ``Characters`` stored as arrays (`array_kind`) their
+        `PositionArrays`. Called right after ``start_postings``."""
+        count = len(ids)
+        if self._ids or count < self._inlinelimit:  # inlined: Whoosh's tuples
+            self._add_each(ids, weights, lengths, values)
+            return
+        limit = self._blocklimit
+        if isinstance(values, PositionArrays):
+            width = 3 if values.chars else 1
+            offsets = [0, *accumulate(values.counts)]
+        size = self._format.fixed_value_size() or 0
+        for start in range(0, count, limit):
+            end = min(start + limit, count)
+            block = values
+            if count <= limit:
+                self._write_arrays(ids, weights, lengths, block, last=True)
+                return
+            if isinstance(values, PositionArrays):
+                block = PositionArrays(values.counts[start:end], values.deltas[
+                    offsets[start] * width:offsets[end] * width], values.chars)
+            elif values is not None:
+                block = values[start * size:end * size]
+            self._write_arrays(ids[start:end], weights[start:end], lengths[start:end], block,
+                               last=end == count)
+
+    def _write_arrays(self, ids: array, weights: array, lengths, values, last: bool) -> None:
+        # The block `add_posting` would have buffered, as `_write_block` writes it.
+        self._ids = ids
+        self._weights = array("f", weights)
+        self._maxweight = max(0, max(weights))
+        present = [length for length in lengths if length]
+        self._minlength = min(present) if present else None
+        self._maxlength = max(present) if present else 0
+        if values is None:
+            encoding, data = _VALUES_NONE, b""
+        elif isinstance(values, PositionArrays):
+            encoding = _position_kind(self._format)
+            try:
+                data = encode_position_arrays(values)
+            except OverflowError:
+                self._values = codes_of(values)
+                encoding, data = self._encode_values()
         else:
-            codes = [b - a for a, b in zip([0, *poslist], poslist)]
-        self.add_posting(id_, weight, Codes(codes), length)
+            encoding, data = _VALUES_FIXED, values
+        self._put_block(encoding, data, last)
+
+    def _add_each(self, ids, weights, lengths, values) -> None:
+        size = self._format.fixed_value_size() or 1
+        each = (codes_of(values) if isinstance(values, PositionArrays) else [b""] * len(ids)
+                if values is None else [values[i:i + size] for i in range(0, len(values), size)])
+        for posting in zip(ids, weights, each, lengths):
+            self.add_posting(*posting)
 
     def finish_postings(self):
         if not self.written() and len(self) < self._inlinelimit:  # inlined: W3's bytes
@@ -172,8 +235,7 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
     as they use W3's)."""
 
     def _read_header(self):
-        postfile = self._postfile
-        if postfile.get(self._startoffset, 4) not in _READABLE:
+        if self._postfile.get(self._startoffset, 4) not in _READABLE:
             raise ValueError(f"not an offres posting list at {self._startoffset}")
         self._baseoffset = self._startoffset + 4
 
@@ -240,7 +302,6 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
             ends = list(accumulate(lengths))
             self._values = tuple(blob[a:b] for a, b in zip([0, *ends], ends))
 
-
     def id_deltas(self) -> array:
         """The current block's doc numbers as stored: the first, then each one's distance
         from the one before."""
@@ -275,13 +336,11 @@ class ArrayCodec(whoosh3.W3Codec):
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():
             return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
-        offset, length = terminfo.extent()
-        return ArrayLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+        return ArrayLeafMatcher(dbfile, *terminfo.extent(), format_, term=term, scorer=scorer)
 
 
 _W3_PARTS = {
-    whoosh3.W3PostingsWriter: ("_write_block", "_new_block", "add_posting", "finish_postings",
-                               "written"),
+    whoosh3.W3PostingsWriter: ("_write_block", "_new_block", "add_posting", "finish_postings", "written"),
     whoosh3.W3LeafMatcher: ("_read_header", "_goto", "_read_data", "_read_ids",
                             "_read_weights", "_read_values", "reset", "_next_block"),
     whoosh3.W3Codec: ("postings_writer", "postings_reader"),
@@ -296,8 +355,7 @@ def offres_codec():
 
 
 def choose_codec(parts: dict) -> whoosh3.W3Codec:
-    """`ArrayCodec` if every class of ``parts`` has the names listed for it and a posting
-    list round-trips, else Whoosh's ``W3Codec``."""
+    """`ArrayCodec` if each class of ``parts`` has its names and a list round-trips, else W3's."""
     try:
         if all(hasattr(cls, name) for cls, names in parts.items() for name in names):
             codec = ArrayCodec()

@@ -11,6 +11,7 @@ import zlib
 from array import array
 from functools import lru_cache
 from itertools import accumulate, chain
+from typing import NamedTuple
 
 _SWAP = sys.byteorder != "little"
 # Below this many bytes, zlib saves little and costs a call on every read: most blocks are
@@ -51,7 +52,7 @@ def read_array(typecode: str, data: bytes, start: int, count: int) -> tuple[arra
 
 
 class Codes(list):
-    """One posting's deltas as Whoosh's format pickles them (given to `add_positions`)."""
+    """One posting's deltas as Whoosh's format pickles them (`encode_positions` takes them as they are)."""
 
 
 def whoosh_bytes(codes) -> bytes:
@@ -98,7 +99,70 @@ def encode_positions(chars: bool, values: list) -> bytes | None:
     except (pickle.UnpicklingError, TypeError, ValueError, OverflowError, EOFError,
             IndexError, KeyError, AttributeError):
         return None
-    data = b"".join(parts)
+    return _flagged(b"".join(parts))
+
+
+class PositionArrays(NamedTuple):
+    """Postings' occurrences as Whoosh's format encodes them: the count of each posting,
+    and, posting after posting, each position's delta from the previous one of its posting
+    (the first from 0), with ``chars`` followed each time by the start's delta from the
+    previous end and the length (`indexer.analysis.memo.index_occurrences` per posting)."""
+
+    counts: array
+    deltas: array
+    chars: bool
+
+
+def encode_position_arrays(block: PositionArrays) -> bytes:
+    """`encode_positions` of a block given as `PositionArrays`: the same bytes (or
+    OverflowError where that one returns None)."""
+    deltas = block.deltas
+    if block.chars:
+        parts = [typed(block.counts), typed(deltas[0::3]), typed(deltas[1::3]),
+                 typed(deltas[2::3])]
+    else:
+        parts = [typed(block.counts), typed(deltas)]
+    return _flagged(b"".join(parts))
+
+
+def codes_of(block: PositionArrays) -> list[Codes]:
+    """Each posting's deltas as `Codes` (what `encode_positions` and `whoosh_bytes` take)."""
+    deltas = block.deltas.tolist()
+    if block.chars:
+        deltas = list(zip(deltas[0::3], deltas[1::3], deltas[2::3]))
+    ends = list(accumulate(block.counts))
+    return [Codes(deltas[a:b]) for a, b in zip([0, *ends], ends)]
+
+
+def absolute(deltas: list[int], chars: bool) -> list:
+    """A posting's occurrences from its flat deltas: positions, or (position, start, end)."""
+    if not chars:
+        return list(accumulate(deltas))
+    found, pos, char = [], 0, 0
+    for i in range(0, len(deltas), 3):
+        pos += deltas[i]
+        start = char + deltas[i + 1]
+        char = start + deltas[i + 2]
+        found.append((pos, start, char))
+    return found
+
+
+def deltas_of(occurrences, chars: bool) -> list[int]:
+    """`absolute`'s inverse: positions, or (position, start, end), as flat deltas."""
+    deltas, pos, char = [], 0, 0
+    for occurrence in occurrences:
+        if chars:
+            p, start, end = occurrence
+            deltas += (p - pos, start - char, end - start)
+            pos, char = p, end
+        else:
+            deltas.append(occurrence - pos)
+            pos = occurrence
+    return deltas
+
+
+def _flagged(data: bytes) -> bytes:
+    """The flag byte and ``data``, zlib-compressed where that pays."""
     if len(data) >= _WORTH_COMPRESSING:
         packed = zlib.compress(data, 3)
         if len(packed) * 4 <= len(data) * 3:  # compression only where it pays

@@ -31,49 +31,91 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from indexer.errors import OffresError
-from indexer.whoosh_internals.codec import offres_codec
+from indexer.whoosh_internals.codec import array_kind, offres_codec
+from indexer.whoosh_internals.position_blocks import (PositionArrays, absolute, codes_of,
+                                                      deltas_of, whoosh_bytes)
 
-Positions = Callable[[str], dict[str, list[tuple[int, int, int]]]]
+Occurrences = Callable[[str, bool], dict[str, list[int]]]
 
 _PARTS = ("perdocwriter", "fieldwriter", "pool", "_close_segment", "_assemble_segment",
           "get_segment", "_check_state", "_doc_boost", "_field_boost", "_check_fields",
           "docnum", "schema", "storage")
-_RUN = struct.Struct("<HHII")  # field name and term lengths, postings, value bytes
+_RUN = struct.Struct("<HHIII")  # field name and term lengths, postings, extra items, data bytes
 _TERM_COST = 400  # estimated bytes of a term's arrays and dict entry
 _POSTING_COST = 18  # estimated bytes of a posting besides its value
 
 
 class _Postings:
-    """(field name, term bytes) -> (doc numbers, weights, value bytes, value ends), spilling
-    sorted runs to anonymous files once their estimated size passes ``limit`` bytes."""
+    """Per field, term -> (doc numbers, weights, extra, data), spilling sorted runs to
+    anonymous files once their estimated size passes ``limit`` bytes.
+
+    What extra and data hold depends on the field (``kinds``): for "occurrences" fields
+    (an analysis function and array-stored positions), each posting's count of occurrences
+    and the occurrences' absolute numbers (`indexer.analysis.memo.index_occurrences`);
+    for "none" fields (no values), nothing; otherwise ("bytes"), each posting's value end
+    and the value bytes. Terms are str for occurrences fields, bytes otherwise."""
 
     def __init__(self, limit: int, folder: str | None) -> None:
         self.limit = limit
         self.folder = folder
-        self.terms: dict[tuple[str, bytes], tuple[array, array, bytearray, array]] = {}
+        self.fields: dict[str, dict] = {}
         self.size = 0
         self.runs: list = []
+        self.kinds: dict[str, str] = {}  # field -> "occurrences", "none" or "bytes"
 
-    def add_field(self, fieldname: str, items, docnum: int, boost: float, scorable: bool) -> int:
-        """Add one document's postings of a field, ``items`` as ``field.index`` gives them;
-        returns the field's length in the document (0 if it is not scorable)."""
-        terms = self.terms
+    def _terms(self, fieldname: str) -> dict:
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+        return terms
+
+    def add_occurrences(self, fieldname: str, found: dict[str, list[int]], docnum: int,
+                        weigh: float, boost: float, width: int) -> int:
+        """Add one document's occurrences of a field (term -> flat numbers, ``width`` per
+        occurrence), each term weighing its count times ``weigh``, times ``boost``;
+        returns the field's length in the document."""
+        terms = self._terms(fieldname)
+        size = length = 0
+        for text, flat in found.items():
+            entry = terms.get(text)
+            if entry is None:
+                entry = terms[text] = (array("I"), array("d"), array("I"), array("i"))
+                size += _TERM_COST + len(text)
+            docs, weights, counts, numbers = entry
+            freq = len(flat) // width
+            docs.append(docnum)
+            weights.append(freq * weigh * boost)
+            counts.append(freq)
+            numbers.extend(flat)
+            size += _POSTING_COST + 4 * len(flat)
+            length += freq
+        self.size += size
+        if self.size > self.limit:
+            self.spill()
+        return length
+
+    def add_field(self, fieldname: str, items, docnum: int, boost: float, scorable: bool,
+                  values: bool) -> int:
+        """Add one document's postings of a field, ``items`` as ``field.index`` gives them
+        (their value bytes kept when ``values``); returns the field's length in the
+        document (0 if it is not scorable)."""
+        terms = self._terms(fieldname)
         size = length = 0
         for tbytes, freq, weight, vbytes in items:
-            key = (fieldname, tbytes)
-            entry = terms.get(key)
+            entry = terms.get(tbytes)
             if entry is None:
-                entry = terms[key] = (array("I"), array("d"), bytearray(), array("I"))
+                entry = terms[tbytes] = ((array("I"), array("d"), array("I"), bytearray())
+                                         if values else (array("I"), array("d"), None, None))
                 size += _TERM_COST + len(tbytes)
-            docs, weights, values, ends = entry
+            docs, weights, ends, data = entry
             docs.append(docnum)
             weights.append(weight * boost)
-            if vbytes:
-                values += vbytes
-                size += len(vbytes) + _POSTING_COST
-            else:
-                size += _POSTING_COST
-            ends.append(len(values))
+            size += _POSTING_COST
+            if values:
+                if vbytes:
+                    data += vbytes
+                    size += len(vbytes)
+                ends.append(len(data))
             if scorable:
                 length += freq
         self.size += size
@@ -81,36 +123,46 @@ class _Postings:
             self.spill()
         return length
 
+    def _sorted(self):
+        """((field name, term bytes), entry) of the postings in memory, in key order."""
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            for term in sorted(terms):
+                yield (fieldname, term.encode("utf-8") if isinstance(term, str) else term), terms[term]
+
     def spill(self) -> None:
         """Write the postings in memory to a run, sorted by (field, term), and forget them."""
         run = tempfile.TemporaryFile(dir=self.folder)
         write = run.write
-        terms = self.terms
-        for key in sorted(terms):
-            docs, weights, values, ends = terms[key]
-            name = key[0].encode("utf-8")
-            write(_RUN.pack(len(name), len(key[1]), len(docs), len(values)))
+        for (fieldname, tbytes), (docs, weights, extra, data) in self._sorted():
+            name = fieldname.encode("utf-8")
+            extra = b"" if extra is None else extra.tobytes()
+            data = b"" if data is None else data
+            write(_RUN.pack(len(name), len(tbytes), len(docs), len(extra) // 4, len(data)
+                            * (data.itemsize if isinstance(data, array) else 1)))
             write(name)
-            write(key[1])
+            write(tbytes)
             write(docs.tobytes())
             write(weights.tobytes())
-            write(ends.tobytes())
-            write(values)
+            write(extra)
+            write(data)
         run.flush()
         self.runs.append(run)
-        self.terms = {}
+        self.fields = {}
         self.size = 0
 
     def items(self):
-        """(key, [(docs, weights, values, ends), ...]) in key order, parts in document order."""
+        """(key, [(docs, weights, extra, data), ...]) in key order, parts in document order
+        (as arrays, or as bytes read back from a run; extra and data may be None)."""
         if not self.runs:
-            terms = self.terms
-            for key in sorted(terms):
-                yield key, [terms.pop(key)]
+            for key, entry in self._sorted():
+                yield key, [entry]
+            self.fields = {}
             return
-        if self.terms:
+        if self.fields:
             self.spill()
-        merged = heapq.merge(*map(_read_run, self.runs), key=itemgetter(0))
+        merged = heapq.merge(*(_read_run(run, self.kinds) for run in self.runs),
+                             key=itemgetter(0))
         for key, parts in itertools.groupby(merged, key=itemgetter(0)):
             yield key, [part for _, part in parts]
 
@@ -118,30 +170,49 @@ class _Postings:
         for run in self.runs:
             run.close()
         self.runs = []
-        self.terms = {}
+        self.fields = {}
 
     cancel = cleanup
 
 
-def _read_run(run):
-    """The terms of a run file, in the order `_Postings.spill` wrote them."""
+def _read_run(run, kinds: dict[str, str]):
+    """The terms of a run file, in the order `_Postings.spill` wrote them, each part as
+    `_Postings` holds it for the field's kind (``kinds``)."""
     run.seek(0)
     read = run.read
     while head := read(_RUN.size):
-        name_size, term_size, count, value_size = _RUN.unpack(head)
+        name_size, term_size, count, extra_count, data_size = _RUN.unpack(head)
         key = (read(name_size).decode("utf-8"), read(term_size))
-        docs, weights, ends = array("I"), array("d"), array("I")
+        docs, weights = array("I"), array("d")
         docs.frombytes(read(4 * count))
         weights.frombytes(read(8 * count))
-        ends.frombytes(read(4 * count))
-        yield key, (docs, weights, read(value_size), ends)
+        extra = data = None
+        kind = kinds.get(key[0], "bytes")
+        if kind != "none":
+            extra = array("I")
+            extra.frombytes(read(4 * extra_count))
+            data = read(data_size)
+            if kind == "occurrences":
+                numbers = array("i")
+                numbers.frombytes(data)
+                data = numbers
+            else:
+                data = bytearray(data)
+        yield key, (docs, weights, extra, data)
 
 
 class ArraySegmentWriter(SegmentWriter):
     """A writer of one new segment of ``ix``, without the index's lock (the main process
-    holds it), postings in `_Postings`; `finish` writes the segment and returns it."""
+    holds it), postings in `_Postings`; `finish` writes the segment and returns it.
 
-    def __init__(self, ix, limitmb: float, analyses: dict[str, Positions] | None = None) -> None:
+    ``analyses`` maps a field to its analysis function (`Occurrences`: text, chars ->
+    term -> flat occurrences). With ``arrays`` (the default) postings travel as arrays to
+    the codec's `add_arrays` wherever it takes the field's format; without, every posting
+    goes as Whoosh's value bytes through ``add_posting`` (the reference path, the same
+    segment)."""
+
+    def __init__(self, ix, limitmb: float, analyses: dict[str, Occurrences] | None = None,
+                 arrays: bool = True) -> None:
         super().__init__(ix, _lk=False, limitmb=max(1, int(limitmb)), codec=offres_codec())
         missing = [name for name in _PARTS if not hasattr(self, name)]
         unsupported = [name for name, field in self.schema.items()
@@ -150,26 +221,41 @@ class ArraySegmentWriter(SegmentWriter):
             raise OffresError("version de Whoosh ou schéma non pris en charge pour l'indexation "
                               f"parallèle (manque : {', '.join(missing + unsupported)})")
         self.pool = _Postings(int(limitmb * (1 << 20)), getattr(self.storage, "folder", None))
+        self._kinds = self.pool.kinds
         self._analyses = {}
-        for name, analysis in (analyses or {}).items():
-            kind = type(self.schema[name].format)
-            if kind in (formats.Positions, formats.Characters):
-                self._analyses[name] = (analysis, kind is formats.Characters)
+        for name, field in self.schema.items():
+            if not field.indexed:
+                continue
+            kind = array_kind(field.format) if arrays else None
+            analysis = (analyses or {}).get(name)
+            if analysis is not None and type(field.format) in (formats.Positions, formats.Characters):
+                self._analyses[name] = (analysis, type(field.format) is formats.Characters)
+                if kind in ("positions", "characters"):
+                    self._kinds[name] = "occurrences"
+                    continue
+            self._kinds[name] = "none" if kind == "none" else "bytes"
         self._lengths: dict[str, array] = {}  # field -> length of each document (scorable fields)
 
-    def _index(self, fieldname: str, field, value):
-        """(term bytes, frequency, weight, value bytes) of each term, as ``field.index``."""
+    def _index(self, fieldname: str, field, value, docnum: int, boost: float) -> int:
+        """Add a field's postings for document ``docnum``; returns its length there."""
         fast = self._analyses.get(fieldname)
-        if fast is None or not isinstance(value, str):
-            return field.index(value)
-        analysis, chars = fast
-        fmt = field.format
-        encode, boost = fmt.encode, fmt.field_boost
-        if chars:
-            return [(text.encode("utf-8"), len(found), len(found) * boost, encode(found))
-                    for text, found in analysis(value).items()]
-        return [(text.encode("utf-8"), len(found), len(found) * boost, encode([p[0] for p in found]))
-                for text, found in analysis(value).items()]
+        kind = self._kinds[fieldname]
+        if fast is not None and isinstance(value, str):
+            analysis, chars = fast
+            found = analysis(value, chars)
+            if kind == "occurrences":
+                return self.pool.add_occurrences(fieldname, found, docnum,
+                                                 field.format.field_boost, boost, 3 if chars else 1)
+            items = _encoded(field.format, found, chars)
+        else:
+            items = field.index(value)
+            if kind == "occurrences":
+                items = _decoded(field.format, items)
+                return self.pool.add_occurrences(fieldname, items, docnum,
+                                                 field.format.field_boost, boost,
+                                                 3 if self._analyses[fieldname][1] else 1)
+        return self.pool.add_field(fieldname, items, docnum, boost, field.scorable,
+                                   kind == "bytes")
 
     def add_document(self, **fields) -> None:
         # SegmentWriter.add_document, less what the schema checked at start does not use
@@ -178,7 +264,6 @@ class ArraySegmentWriter(SegmentWriter):
         perdocwriter = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
-        add_field = self.pool.add_field
         docboost = self._doc_boost(fields)
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
         self._check_fields(schema, fieldnames)
@@ -190,15 +275,17 @@ class ArraySegmentWriter(SegmentWriter):
             field = schema[fieldname]
             length = 0
             if field.indexed:
-                length = add_field(fieldname, self._index(fieldname, field, value), docnum,
-                                   self._field_boost(fields, fieldname, docboost), field.scorable)
-                if length:
+                length = self._index(fieldname, field, value, docnum,
+                                     self._field_boost(fields, fieldname, docboost))
+                if length and field.scorable:
                     lengths = self._lengths.get(fieldname)
                     if lengths is None:
                         lengths = self._lengths[fieldname] = array("I")
                     if len(lengths) <= docnum:
                         lengths.extend(itertools.repeat(0, docnum + 1 - len(lengths)))
                     lengths[docnum] = length
+                else:
+                    length = 0
             customval = fields.get("_stored_%s" % fieldname, value)
             perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
             column = field.column_type
@@ -212,30 +299,81 @@ class ArraySegmentWriter(SegmentWriter):
         """Write the postings through the codec's field writer and return the segment."""
         self.perdocwriter.close()
         fieldwriter = self.fieldwriter
-        add = fieldwriter.add
         lastfield = None
-        lengths: list | itertools.repeat = itertools.repeat(0)
+        bulk = add = kind = chars = None
+        lengths: list[int] = []
         for (fieldname, tbytes), parts in self.pool.items():
             if fieldname != lastfield:
                 if lastfield is not None:
                     fieldwriter.finish_field()
                 fieldwriter.start_field(fieldname, self.schema[fieldname])
                 lastfield = fieldname
+                kind = self._kinds[fieldname]
+                chars = self._analyses.get(fieldname, (None, False))[1]
                 add = _posting_adder(fieldwriter)
-                lengths = _stored_lengths(self._lengths.get(fieldname), self.docnum)
+                postings = getattr(fieldwriter, "_postwriter", None)
+                bulk = getattr(postings, "add_arrays", None) if kind != "bytes" else None
+                lengths = [length or 0 for length in
+                           _stored_lengths(self._lengths.get(fieldname), self.docnum)]
             fieldwriter.start_term(tbytes)
-            for docs, weights, values, ends in parts:
-                values = bytes(values)
-                start = 0
-                for docnum, weight, end in zip(docs, weights, ends):
-                    add(docnum, weight, values[start:end], lengths[docnum])
-                    start = end
+            if kind == "bytes":  # each part's value ends count from its own start
+                for docs, weights, extra, data in parts:
+                    _add_bytes(add, docs, weights, extra, data, lengths)
+            else:
+                if len(parts) == 1:
+                    docs, weights, extra, data = parts[0]
+                else:
+                    docs, weights, extra, data = (_joined([part[i] for part in parts])
+                                                  for i in range(4))
+                values = None if kind == "none" else PositionArrays(extra, data, chars)
+                term_lengths = list(map(lengths.__getitem__, docs))
+                if bulk is not None:
+                    bulk(docs, weights, term_lengths, values)
+                else:
+                    encoded = ([b""] * len(docs) if values is None
+                               else list(map(whoosh_bytes, codes_of(values))))
+                    for posting in zip(docs, weights, encoded, term_lengths):
+                        add(*posting)
             fieldwriter.finish_term()
         if lastfield is not None:
             fieldwriter.finish_field()
         self._close_segment()
         self._assemble_segment()
         return self.get_segment()
+
+
+def _joined(parts: list):
+    """A term's parts (arrays, bytearrays or None) as one."""
+    if parts[0] is None:
+        return None
+    joined = parts[0][:]
+    for part in parts[1:]:
+        joined += part
+    return joined
+
+
+def _add_bytes(add, docs, weights, ends, values, lengths: list[int]) -> None:
+    """A term's postings with their value bytes, one ``add`` each."""
+    values = bytes(values)
+    start = 0
+    for docnum, weight, end in zip(docs, weights, ends):
+        add(docnum, weight, values[start:end], lengths[docnum] or None)
+        start = end
+
+
+def _encoded(fmt, found: dict[str, list[int]], chars: bool) -> list:
+    """``field.index``'s items from an analysis' occurrences (Whoosh's value bytes)."""
+    width = 3 if chars else 1
+    return [(text.encode("utf-8"), len(deltas) // width, len(deltas) // width * fmt.field_boost,
+             fmt.encode(absolute(deltas, chars))) for text, deltas in found.items()]
+
+
+def _decoded(fmt, items) -> dict[str, list[int]]:
+    """An analysis' occurrences (deltas) from ``field.index``'s items (a value not a str)."""
+    chars = type(fmt) is formats.Characters
+    return {tbytes.decode("utf-8"): deltas_of(fmt.decode_characters(vbytes) if chars
+                                              else fmt.decode_positions(vbytes), chars)
+            for tbytes, _, _, vbytes in items}
 
 
 def _posting_adder(fieldwriter):

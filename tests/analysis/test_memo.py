@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer.analysis import french_analyzer
-from indexer.analysis.memo import index_positions, positions_function
+from indexer.analysis.memo import index_occurrences, index_positions, positions_function
 from indexer.building.corpus import ReadOffer, iter_corpus, read_offer
 from indexer.parsing import DEFAULT_MAX_BYTES
 from indexer.schema import FREE_TEXT_FIELDS, offer_to_document
@@ -69,10 +69,29 @@ def test_every_text_of_the_corpus_analyses_alike() -> None:
     assert [index_positions(t) for t in texts] == [_chain(t) for t in texts]
 
 
+def _deltas(found: dict[str, list[tuple[int, int, int]]], chars: bool) -> dict[str, list[int]]:
+    """Whoosh's deltas of each text's occurrences (what ``Characters.encode`` pickles), flat."""
+    deltas = {}
+    for text, triples in found.items():
+        flat, pos, char = [], 0, 0
+        for p, start, end in triples:
+            flat += (p - pos, start - char, end - start) if chars else (p - pos,)
+            pos, char = p, end
+        deltas[text] = flat
+    return deltas
+
+
+@pytest.mark.parametrize("chars", [True, False])
+def test_occurrences_are_whooshs_deltas_of_the_chain(chars: bool) -> None:
+    texts = _texts() + ["l'aide sociale à l'enfance, l'ASE et l'aide sociale", "socio-éducatif socio"]
+    for text in texts:
+        assert index_occurrences(text, chars) == _deltas(_chain(text), chars)
+
+
 def test_only_the_french_analyzer_has_the_fast_path() -> None:
     from whoosh.analysis import KeywordAnalyzer, StandardAnalyzer
 
-    assert positions_function(french_analyzer()) is index_positions
+    assert positions_function(french_analyzer()) is index_occurrences
     assert positions_function(StandardAnalyzer()) is None
     assert positions_function(KeywordAnalyzer(lowercase=True)) is None
     assert positions_function(None) is None

@@ -20,7 +20,7 @@ from indexer.parsing import DEFAULT_MAX_BYTES
 from indexer.schema import make_schema, offer_to_document
 from indexer.whoosh_internals.segments import commit_segments, finish_segment, segment_writer
 from indexer.whoosh_internals.writer import ArraySegmentWriter
-from support import ROOT
+from support import ROOT, generated_documents
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -104,6 +104,44 @@ def test_the_segment_is_whooshs(tmp_path, documents, limitmb) -> None:
     for key, value in expected["postings"].items():
         assert got["postings"][key] == value, key
     assert got == expected
+
+
+def _segment_files(folder: Path) -> dict[str, bytes]:
+    """Every file of the index's one segment, by name less the segment id."""
+    ix = whoosh_index.open_dir(str(folder))
+    [segment] = ix._segments()
+    storage = segment.open_compound_file(ix.storage) if segment.is_compound() else ix.storage
+    files = {}
+    for name in storage.list():
+        if segment.segid in name:
+            with storage.open_file(name) as f:
+                files[name.replace(segment.segid, "SEG")] = f.read()
+    return files
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> list[dict]:
+    return generated_documents(tmp_path_factory.mktemp("generated"), 300, seed=3)
+
+
+@pytest.mark.parametrize("limitmb", [64, 0.05])
+@pytest.mark.parametrize("corpus", ["documents", "generated"])
+def test_arrays_write_the_segment_bytes_does(tmp_path, request, corpus, limitmb) -> None:
+    """Postings as arrays to the codec (`add_arrays`) against each posting's Whoosh bytes
+    through ``add_posting`` (``arrays=False``): the same segment files, byte for byte."""
+    docs = request.getfixturevalue(corpus)
+    schema = make_schema()
+    analyses = {name: analysis for name, field in schema.items()
+                if (analysis := positions_function(getattr(field, "analyzer", None)))}
+    built = {}
+    for arrays in (True, False):
+        built[arrays] = _build(tmp_path / str(arrays), docs,
+                               lambda ix, arrays=arrays: ArraySegmentWriter(ix, limitmb, analyses, arrays=arrays),
+                               lambda writer: writer.finish())
+    fast, reference = _segment_files(built[True]), _segment_files(built[False])
+    assert {name for name in fast if name.endswith(".pst")} and fast.keys() == reference.keys()
+    for name, data in reference.items():
+        assert fast[name] == data, name
 
 
 def test_spilled_runs_are_removed(tmp_path, documents) -> None:

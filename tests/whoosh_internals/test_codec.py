@@ -3,6 +3,8 @@ block statistics, search results, scores and highlights, read by Whoosh's own se
 
 from __future__ import annotations
 
+import pickle
+from array import array
 from io import BytesIO
 from pathlib import Path
 
@@ -20,7 +22,8 @@ from indexer import build_index, open_index
 from indexer.schema import body_text, make_schema, stored_offer
 from indexer.searching.scoring import TermScores
 from indexer.store import live_build
-from indexer.whoosh_internals.codec import ArrayCodec, choose_codec, offres_codec
+from indexer.whoosh_internals.codec import ArrayCodec, array_kind, choose_codec, offres_codec
+from indexer.whoosh_internals.position_blocks import PositionArrays
 from indexer.whoosh_internals.postings import positions, term_values
 
 from support import AS_OF, SEED_CORPUS, generated_documents
@@ -133,31 +136,40 @@ def _arrays_read(fmt, postings, add=None):
     return read
 
 
-@pytest.mark.parametrize("name", POSITION_SETS)
-def test_add_positions_writes_what_add_posting_writes(name):
-    fmt, postings = POSITION_SETS[name]
-    kind = "characters" if fmt is _CHARS else "positions"
-    decoded = [fmt.decode_as(kind, v) for _, _, v in postings]
-
-    def add(writer, docnum, weight, value):
-        writer.add_positions(docnum, weight, fmt.decode_as(kind, value), 3)
-
-    assert _arrays_read(fmt, postings, add) == decoded
-    assert _file(fmt, postings, "add_positions") == _file(fmt, postings, "add_posting")
-
-
-def _file(fmt, postings, method):
+def _written(fmt, postings, lengths, bulk: bool) -> tuple[bytes, bytes]:
+    """The posting file and term info bytes of ``postings`` written one at a time by
+    ``add_posting`` or at once by ``add_arrays``."""
     sink = BytesIO()
     writer = offres_codec().postings_writer(StructFile(sink))
     writer.start_postings(fmt, W3TermInfo())
-    kind = "characters" if fmt is _CHARS else "positions"
-    for docnum, weight, value in postings:
-        if method == "add_positions":
-            writer.add_positions(docnum, weight, fmt.decode_as(kind, value), 3)
-        else:
-            writer.add_posting(docnum, weight, value, 3)
-    writer.finish_postings()
-    return sink.getvalue()
+    if bulk:
+        kind = array_kind(fmt)
+        values = None
+        if kind == "fixed":
+            values = b"".join(v for _, _, v in postings)
+        elif kind in ("positions", "characters"):
+            codes = [pickle.loads(v[4:]) for _, _, v in postings]
+            deltas = [n for code in codes for item in code
+                      for n in (item if kind == "characters" else (item,))]
+            values = PositionArrays(array("I", map(len, codes)), array("i", deltas),
+                                    kind == "characters")
+        writer.add_arrays(array("I", [d for d, _, _ in postings]),
+                          array("d", [w for _, w, _ in postings]), lengths, values)
+    else:
+        for (docnum, weight, value), length in zip(postings, lengths):
+            writer.add_posting(docnum, weight, value, length or None)
+    terminfo = writer.finish_postings()
+    return sink.getvalue(), terminfo.to_bytes()
+
+
+@pytest.mark.parametrize("name", [*POSTING_SETS, *POSITION_SETS])
+def test_add_arrays_writes_what_add_posting_writes(name):
+    """A whole term given as arrays: the same blocks and term statistics, byte for byte,
+    field lengths missing (0) or not."""
+    fmt, postings = {**POSTING_SETS, **POSITION_SETS}[name]
+    assert array_kind(fmt) is not None
+    for lengths in ([0] * len(postings), [d % 7 * 13 for d, _, _ in postings]):
+        assert _written(fmt, postings, lengths, True) == _written(fmt, postings, lengths, False)
 
 
 def test_values_not_of_whooshs_encoding_stay_bytes():
