@@ -29,13 +29,16 @@ def email_in(text: str | None, *, every: bool = False) -> str | None:
 def phone_in(text: str | None, *, labelled: bool = False) -> str | None:
     """The telephone a labelled value states, as written ("27.11.22 ou 77.88.99"), or the
     numbers of the first line that says it gives one: "Contact : M. X - Tél : 26.79.38" → "26.79.38"."""
-    for line in (text or "").split("\n"):
-        if labelled or _PHONE_CONTEXT.search(fold(line)):
-            found = [m.group(0).strip() for m in _PHONE.finditer(line)]
-            if found and labelled:
-                return " ".join(line.split()).strip(" .;,")
-            if found:
-                return " ou ".join(found)
+    # A number on one line is a number in the whole text: most texts have none and no line is
+    # folded; then only the lines holding one are.
+    if not text or _PHONE.search(text) is None:
+        return None
+    for line in text.split("\n"):
+        found = [m.group(0).strip() for m in _PHONE.finditer(line)]
+        if found and labelled:
+            return " ".join(line.split()).strip(" .;,")
+        if found and _PHONE_CONTEXT.search(fold(line)):
+            return " ou ".join(found)
     return None
 
 
