@@ -52,12 +52,15 @@ def _line_by_line(lines: list[str]) -> list[tuple[str, str]]:
 
 # libyaml's loader (PyYAML's C extension, when installed) reads a header several times
 # faster than the pure Python one, with the same constructor. Its scanner is more lenient
-# in a few places: tabs inside values, a byte order mark (both refused by the pure one),
-# and nesting deeper than Python's recursion limit lets the pure one go. Such headers are
+# in a few places, all refused by the pure one: tabs inside values, a byte order mark, a
+# block scalar's indicator followed by "#" ("|#"), some tags ("!~!"), a "?" inside a flow
+# collection ("[a?]"); and it nests deeper than Python's recursion limit lets the pure one
+# go. Headers holding any of those marks (the front matter of job sites holds none) are
 # left to the pure loader, as is any header libyaml refuses, so that what is read, and
-# every warning, stay the pure loader's.
+# every warning, stay the pure loader's (tests/parsing/test_fast_paths.py compares the two
+# on tables and on generated headers).
 _FAST_LOADER: type | None = getattr(yaml, "CBaseLoader", None)
-_LENIENT = ("\t", "\ufeff")
+_LENIENT = ("\t", "\ufeff", "|", ">", "!")
 _NESTING_MARKS = "[{-?:"
 # Each level of nesting takes one of those marks; far below the depth (some 300 levels)
 # where the pure loader hits the recursion limit.
@@ -69,6 +72,7 @@ def _fast_loadable(source: str) -> bool:
     return (
         _FAST_LOADER is not None
         and not any(c in source for c in _LENIENT)
+        and not ("?" in source and ("[" in source or "{" in source))  # "[a?]": a value to libyaml only
         and sum(source.count(c) for c in _NESTING_MARKS) <= _MAX_NESTING_MARKS
     )
 

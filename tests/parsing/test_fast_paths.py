@@ -270,7 +270,8 @@ _HEADERS = [
     "titre: X # commentaire\n# ligne\nlieu: Y", "a: b: c", "key with spaces: v", "a: 'multi\n  ligne'",
     "date: 2026-05-29 10:00:00", "nombre: 1_000", "vrai: on", "titre: X\u0085suite: Y", "titre: X\x0bY",
     "a: " + "[" * 400 + "]" * 400, "a: " + "[" * 60 + "]" * 60, "".join(" " * i + f"k{i}:\n" for i in range(60)) + " " * 60 + "v",
-    "- " * 200 + "x", "titre: \ud800",
+    "- " * 200 + "x", "titre: \ud800", "|#", "titre: >+#", "- |2#", "titre: !~!", "titre: !&yes! x",
+    "titre: a > b | c !", "a: [b?]", "{lieu?-}", "a: {b?: c}", "[a, ? b]", "titre: Pourquoi ?", "titre: " + "x" * 1030 + ": y", "%TAG !e! tag:x,2000:\n---\ntitre: !e!x y",
 ]
 
 
@@ -292,6 +293,7 @@ def test_headers_load_as_the_pure_loader_loads_them(source: str) -> None:
 
 def test_deep_or_lenient_headers_are_left_to_the_pure_loader() -> None:
     assert not frontmatter._fast_loadable("titre: avec\ttabulation")
+    assert not frontmatter._fast_loadable("a: [b?]")
     assert not frontmatter._fast_loadable("a: " + "[" * 400 + "]" * 400)
     assert _outcome(frontmatter.load_yaml, "a: " + "[" * 400 + "]" * 400) == ("too deep",)
 
@@ -303,7 +305,8 @@ def test_plain_headers_take_the_fast_loader() -> None:
 
 _YAML_PIECES = ["titre", "lieu", ":", ": ", " ", "  ", "\n", "\n  ", "- ", "-", "[", "]", "{", "}", ",", "#", " #",
                 "'", "''", '"', "\\", "\\x", "\\u00e9", "&a ", "*a", "!!str ", "? ", "|", ">", "%", "@", "`", "~",
-                "Nouméa", "é", "’", "2026-05-29", "0123", "yes", "---", "...", "\u00a0", "\x85", "\t"]
+                "Nouméa", "é", "’", "2026-05-29", "0123", "yes", "---", "...", "\u00a0", "\x85", "\t", "!", "|-", ">+",
+                "|2", "\\N", "\\\n", "<<", "%YAML 1.1\n", "\x0b", "😀", "?", "a?"]
 
 
 @settings(max_examples=1500, deadline=None)
