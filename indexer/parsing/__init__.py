@@ -66,8 +66,13 @@ def parse_text(text: str, source: str = "", fmt: str | None = None) -> Offer:
     """An Offer from decoded text (pure): parse_text("Travailleur social\\nRéférence : 26-1246").reference == "26-1246"."""
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    text = normalise_text(text).removeprefix("\ufeff")
-    chosen: Format = fmt or sniff_format(text)  # type: ignore[assignment]
+    return _parse_normalised(normalise_text(text).removeprefix("\ufeff"), source, fmt)  # type: ignore[arg-type]
+
+
+def _parse_normalised(text: str, source: str, fmt: Format | None) -> Offer:
+    """`parse_text` of a text `normalise_text` already gave (as `decode_bytes` does: normalising
+    it again would change nothing)."""
+    chosen: Format = fmt or sniff_format(text)
     offer = _tidy(extract_offer(_document(text, chosen, source), source))
     if not offer.text:
         raise OfferFileError(source, "aucun texte exploitable dans le fichier")
@@ -91,13 +96,11 @@ def parse_offer(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BY
     source = os.fspath(path)
     text, _encoding = read_text(source, max_bytes)
     extension = os.path.splitext(source)[1].lower()
-    fmt = _EXTENSIONS.get(extension) or sniff_format(text)
-    return parse_text(text, source, fmt)
+    return _parse_normalised(text, source, _EXTENSIONS.get(extension) or sniff_format(text))
 
 
 def parse_bytes(data: bytes, source: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Offer:
     """The Offer in a file's bytes already read, with the same checks as :func:`parse_offer`."""
     text, _encoding = decode_file_bytes(data, source, max_bytes)
     extension = os.path.splitext(source)[1].lower()
-    fmt = _EXTENSIONS.get(extension) or sniff_format(text)
-    return parse_text(text, source, fmt)
+    return _parse_normalised(text, source, _EXTENSIONS.get(extension) or sniff_format(text))

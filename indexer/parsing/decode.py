@@ -160,8 +160,12 @@ def read_text(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) 
         if size > max_bytes:
             raise _refuse(source, f"fichier trop volumineux ({_size(size)} > {_size(max_bytes)})")
         with open(source, "rb") as handle:
-            # One byte more than allowed catches a file that grew since stat().
-            data = handle.read(max_bytes + 1)
+            # One byte more than stat() said catches a file that grew since; then the rest, up
+            # to one byte more than allowed. (Asking for max_bytes + 1 at once would allocate
+            # that much for every file.)
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(max_bytes + 1 - len(data))
     except FileNotFoundError:
         raise _refuse(source, "fichier introuvable (supprimé ou déplacé pendant la lecture)") from None
     except PermissionError:

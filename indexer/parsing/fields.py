@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from functools import lru_cache
 
+from indexer.analysis.folding import fold as fold_word
 from indexer.analysis.folding import fold_words
 from indexer.errors import OfferFileError
 from indexer.offer import Offer
@@ -61,6 +63,9 @@ _ORGANISATION_WORDS = re.compile(
 )
 
 
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
 def _clean(value: str) -> str:
     return " ".join(value.split()).strip(" ;,")
 
@@ -77,6 +82,23 @@ def _is_direction_line(text: str) -> bool:
 def _is_note(text: str) -> bool:
     folded = fold(text)
     return "cloture" in folded or "date limite" in folded
+
+
+# Characters whose folding holds no digit. A note matters only for the new date it
+# announces (`_new_deadline`), and a date needs a digit in the folded note; folding goes
+# character by character, so a line without a digit and without any other character
+# (a rare symbol, another script) cannot announce one and is not folded at all.
+_NO_DIGIT = "".join(
+    c for c in map(chr, (*range(0x80, 0x250), *range(0x2000, 0x2070), 0x20AC))
+    if not any(ch.isdigit() for ch in fold_word(c))
+)
+_MAY_DATE = re.compile(f"[0-9]|[^\x00-\x7f{re.escape(_NO_DIGIT)}]")
+
+
+def _is_dated_note(text: str) -> bool:
+    """Whether a line is a note that may announce a new closing date: "Date de clôture
+    reportée au 12/09/2025" → True, "Date de clôture : voir ci-dessous" → False (no date)."""
+    return _MAY_DATE.search(text) is not None and _is_note(text)
 
 
 def _new_deadline(note: str) -> dt.date | None:
@@ -124,6 +146,17 @@ def _title(doc: Document, blocks: list[Block], labels: list[tuple[str, str, str]
     return " ".join(parts), used
 
 
+@lru_cache(maxsize=65536)
+def _line_label(text: str) -> tuple[str, str, str] | None:
+    """(field, label, value) of a heading or line: "## Employeur : Province Sud" → ("employer", "Employeur", "Province Sud").
+
+    Cached: offers of one site repeat their labelled lines ("Lieu de travail : Nouméa").
+    """
+    if ":" not in text:  # no colon, no label: most lines
+        return None
+    return split_label(clean_heading(text) + (" :" if text.rstrip().endswith(":") else ""))
+
+
 def _label_lines(blocks: list[Block]) -> list[tuple[str, str, str] | None]:
     out: list[tuple[str, str, str] | None] = []
     for b in blocks:
@@ -131,8 +164,7 @@ def _label_lines(blocks: list[Block]) -> list[tuple[str, str, str] | None]:
             field = field_of_label(b.text)
             out.append((field, b.text.strip().rstrip(":").strip(), b.value) if field else None)
         else:
-            found = split_label(clean_heading(b.text) + (" :" if b.text.rstrip().endswith(":") else ""))
-            out.append(found)
+            out.append(_line_label(b.text))
     return out
 
 
@@ -194,7 +226,7 @@ def extract_offer(doc: Document, source: str = "") -> Offer:
         text = " ".join(b.text.split())
         if b.kind == "pair":
             text = f"{_clean(b.text).rstrip(':').strip()} : {_clean(b.value)}"
-        if _is_note(text):
+        if _is_dated_note(text):
             notes.append(text)
         if b.kind == "heading":
             name = clean_heading(text)
@@ -314,8 +346,7 @@ def _build(fields: dict[str, str], title: str, employer_line: str | None, direct
     region = province_name(fields["region"]) if "region" in fields else None
     province = province_of(commune) or region or (employer if employer in PROVINCES else None)
 
-    text = "\n".join(out).strip()
-    text = re.sub(r"\n{3,}", "\n\n", text)
+    text = _BLANK_LINES.sub("\n\n", "\n".join(out).strip())
     return Offer(
         reference=reference,
         title=title,

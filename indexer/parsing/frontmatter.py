@@ -50,10 +50,48 @@ def _line_by_line(lines: list[str]) -> list[tuple[str, str]]:
     return [(k, v) for k, v in pairs if v]
 
 
+# libyaml's loader (PyYAML's C extension, when installed) reads a header several times
+# faster than the pure Python one, with the same constructor. Its scanner is more lenient
+# in a few places, all refused by the pure one: tabs inside values, a byte order mark, a
+# block scalar's indicator followed by "#" ("|#"), some tags ("!~!"), a "?" inside a flow
+# collection ("[a?]"); and it nests deeper than Python's recursion limit lets the pure one
+# go. Headers holding any of those marks (the front matter of job sites holds none) are
+# left to the pure loader, as is any header libyaml refuses, so that what is read, and
+# every warning, stay the pure loader's (tests/parsing/test_fast_paths.py compares the two
+# on tables and on generated headers).
+_FAST_LOADER: type | None = getattr(yaml, "CBaseLoader", None)
+_LENIENT = ("\t", "\ufeff", "|", ">", "!")
+_NESTING_MARKS = "[{-?:"
+# Each level of nesting takes one of those marks; far below the depth (some 300 levels)
+# where the pure loader hits the recursion limit.
+_MAX_NESTING_MARKS = 150
+
+
+def _fast_loadable(source: str) -> bool:
+    """Whether libyaml reads ``source`` exactly as the pure loader does (see above)."""
+    return (
+        _FAST_LOADER is not None
+        and not any(c in source for c in _LENIENT)
+        and not ("?" in source and ("[" in source or "{" in source))  # "[a?]": a value to libyaml only
+        and sum(source.count(c) for c in _NESTING_MARKS) <= _MAX_NESTING_MARKS
+    )
+
+
+def load_yaml(source: str) -> Any:
+    """``source`` loaded by PyYAML's ``BaseLoader`` (every scalar a string), by libyaml where
+    that gives the same: 'numero: "0123"' → {"numero": "0123"}. Raises what the pure loader raises."""
+    if _fast_loadable(source):
+        try:
+            return yaml.load(source, Loader=_FAST_LOADER)  # noqa: S506 - BaseLoader's constructor: str, list, dict
+        except (yaml.YAMLError, ValueError):  # ValueError: a lone surrogate libyaml cannot encode
+            pass  # the pure loader says what is wrong, with its own line numbers
+    return yaml.load(source, Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds only str, list, dict
+
+
 def parse_front_matter(lines: list[str]) -> tuple[Pairs, tuple[str, ...]]:
     """(pairs, warnings) of a header's lines: ['numero: "26-1246"', "ville: Koné # Nord"] → (("numero", "26-1246"), ("ville", "Koné"))."""
     try:
-        data = yaml.load("\n".join(lines), Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds only str, list, dict
+        data = load_yaml("\n".join(lines))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (ligne {mark.line + 2})" if mark is not None else ""

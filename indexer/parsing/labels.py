@@ -59,21 +59,22 @@ _META_LABELS: dict[str, str] = {
 }
 # Canonical names, as the JSON-LD reader states its metadata.
 CANONICAL = frozenset((*_LABELS, *_META_LABELS))
-_LABEL_RES = {field: re.compile(pattern) for field, pattern in _LABELS.items()}
+# One pattern for all fields, one group per field in the order of _LABELS: a full match
+# takes the first alternative that matches the whole label, so `lastgroup` names the
+# first field whose own pattern would match.
+_LABEL_RE = re.compile("|".join(f"(?P<{field}>{pattern})" for field, pattern in _LABELS.items()))
 _META_RES = {field: re.compile(pattern) for field, pattern in _META_LABELS.items()}
 
 _LABEL_LINE = re.compile(r"^\s*([^:]{1,120}?)\s*:\s*(.*?)\s*$")
 
 
+@lru_cache(maxsize=65536)
 def field_of_label(label: str) -> str | None:
     """The canonical field a label names: "Lieu d’affectation :" → "location", "Missions" → None."""
     if label in CANONICAL:
         return label  # a canonical name, as JSON-LD metadata uses
-    folded = fold(label)
-    for field, pattern in _LABEL_RES.items():
-        if pattern.fullmatch(folded):
-            return field
-    return None
+    found = _LABEL_RE.fullmatch(fold(label))
+    return found.lastgroup if found else None
 
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -91,6 +92,8 @@ def field_of_key(key: str) -> str | None:
 
 def split_label(text: str) -> tuple[str, str, str] | None:
     """(field, label, value) for a "Label : value" line: "Employeur: Province Sud" → ("employer", "Employeur", "Province Sud")."""
+    if ":" not in text:  # most lines: no label, and no regex to run
+        return None
     m = _LABEL_LINE.match(text)
     if not m:
         return None
@@ -107,8 +110,9 @@ def clean_heading(text: str) -> str:
     """A heading without Markdown marks, leading emoji or trailing colon: "## 🎯 Missions :" → "Missions"."""
     text = text.strip()
     start = 0
-    while start < len(text) and (_is_ornament(text[start]) or text[start].isspace()):
-        start += 1
+    if not (text[:1].isascii() and text[:1].isalnum()):  # a letter or digit first: nothing to skip
+        while start < len(text) and (_is_ornament(text[start]) or text[start].isspace()):
+            start += 1
     return " ".join(text[start:].rstrip(":").split())
 
 

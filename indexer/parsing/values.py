@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from indexer.parsing.labels import fold
 
@@ -26,16 +27,32 @@ def email_in(text: str | None, *, every: bool = False) -> str | None:
     return ", ".join(found) if every else found[0]
 
 
+# What every number `_PHONE` matches holds, on one line: a fast scan that finds the few
+# lines worth the full pattern (whose look-behind is tried at every character). Written
+# "\d\d", not "\d{2}": the scan then skips ahead to the next digit.
+_SIX_DIGITS = re.compile(r"\d\d(?:[^\S\n]|[.\-])?\d\d(?:[^\S\n]|[.\-])?\d\d")
+
+
+def _lines_with_digits(text: str) -> Iterator[str]:
+    """The lines of ``text`` (as ``text.split("\\n")`` gives them) where `_SIX_DIGITS` matches, in order."""
+    line_start = -1
+    for m in _SIX_DIGITS.finditer(text):  # a match never spans two lines
+        start = text.rfind("\n", 0, m.start()) + 1
+        if start != line_start:
+            line_start = start
+            end = text.find("\n", m.end())
+            yield text[start:] if end < 0 else text[start:end]
+
+
 def phone_in(text: str | None, *, labelled: bool = False) -> str | None:
     """The telephone a labelled value states, as written ("27.11.22 ou 77.88.99"), or the
     numbers of the first line that says it gives one: "Contact : M. X - Tél : 26.79.38" → "26.79.38"."""
-    for line in (text or "").split("\n"):
-        if labelled or _PHONE_CONTEXT.search(fold(line)):
-            found = [m.group(0).strip() for m in _PHONE.finditer(line)]
-            if found and labelled:
-                return " ".join(line.split()).strip(" .;,")
-            if found:
-                return " ou ".join(found)
+    for line in _lines_with_digits(text or ""):
+        found = [m.group(0).strip() for m in _PHONE.finditer(line)]
+        if found and labelled:
+            return " ".join(line.split()).strip(" .;,")
+        if found and _PHONE_CONTEXT.search(fold(line)):
+            return " ou ".join(found)
     return None
 
 
