@@ -24,13 +24,33 @@ from unidecode import unidecode
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 _WHITESPACE = re.compile(r"\s+")
 
+# unidecode replaces each character on its own, so a table of its replacements, applied by
+# one C-level str.translate, gives what it gives; it (pure Python, per character) only sees
+# what the table leaves, which in French text is nothing. The ranges: Latin letters with
+# their accents, combining accents (NFD text), modifier and phonetic letters ("1ᵉʳ"),
+# typographic marks, super- and subscripts, letterlike symbols, Latin ligatures ("ﬁ").
+_FAST_FOLD = {cp: unidecode(chr(cp)) for cp in (
+    *range(0x80, 0x370), *range(0x1D00, 0x1F00), *range(0x2000, 0x20A0),
+    *range(0x2100, 0x2150), *range(0xFB00, 0xFB07))}
+_FOLD_TABLE = {**_FAST_FOLD, **_LIGATURES}
+
+
+def fold_one(word: str) -> str:
+    """`fold` without its memo, for folding many words once (a word list)."""
+    if not word.isascii():
+        word = word.translate(_FOLD_TABLE)
+        if not word.isascii():
+            word = unidecode(word)
+    word = word.lower()
+    # unidecode spells some scripts as spaced syllables ("北京" -> "Bei Jing "):
+    # a token must stay one word. (An ASCII word of letters and digits has no space.)
+    return word if word.isalnum() else _WHITESPACE.sub("", word)
+
 
 @lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Case- and accent-fold one token to lowercase ASCII: "Œuvre" -> "oeuvre", "1ᵉʳ" -> "1er"."""
-    # unidecode spells some scripts as spaced syllables ("北京" -> "Bei Jing "):
-    # a token must stay one word.
-    return _WHITESPACE.sub("", unidecode(word.translate(_LIGATURES)).lower())
+    return fold_one(word)
 
 
 _PUNCTUATION = ",;:.!?«»“”\"()[]"
@@ -51,9 +71,6 @@ def fold_words(text: str) -> str:
     return " ".join(fold(word) for word in text.replace("’", "'").split())
 
 
-# Latin letters and typographic marks folded by one C-level str.translate; unidecode (pure
-# Python, per character) only sees what is left, which in French text is almost nothing.
-_FAST_FOLD = {cp: unidecode(chr(cp)) for cp in (*range(0xA0, 0x250), *range(0x2000, 0x2070))}
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 

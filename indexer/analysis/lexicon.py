@@ -16,7 +16,7 @@ import json
 from functools import lru_cache
 from importlib import resources
 
-from indexer.analysis.folding import fold
+from indexer.analysis.folding import fold, fold_one
 
 # A word seen fewer times than this in the dictionary's sources is more often a misspelling
 # kept by the sources than a word.
@@ -33,7 +33,9 @@ def french_spellings() -> dict[str, str]:
     for word, count in counts.items():
         if count < MIN_COUNT or not word.isalpha():
             continue
-        folded = fold(word)
+        # fold_one, not fold: 140,000 words once would only push the analyzer's words out
+        # of fold's memo.
+        folded = fold_one(word)
         if folded not in best or count > best[folded][0]:
             best[folded] = (count, word)
     return {folded: word for folded, (_, word) in best.items()}
@@ -43,7 +45,7 @@ def french_spellings() -> dict[str, str]:
 def french_words_by_length() -> dict[int, list[str]]:
     """The folded words grouped by length, for typo correction: {9: ["infirmier", ...]}."""
     by_length: dict[int, list[str]] = {}
-    for folded in sorted(french_spellings()):
+    for folded in french_words_sorted():
         by_length.setdefault(len(folded), []).append(folded)
     return by_length
 

@@ -20,8 +20,15 @@ from whoosh import query as Q
 
 from indexer.searching.matches import Matches, contains, positions
 
-# Offers checked per round at first (the rounds then double): a page of 10 needs one or two.
+# Offers checked in the first round: a page of 10 needs one or two when the words are
+# adjacent in the best offers (a phrase typed without quotes).
 FIRST_BATCH = 64
+# Then at least this many: when the first round found few adjacent, the words are rarely
+# adjacent, the threshold barely rises, and most open offers get checked in the end. One
+# large round decodes each word's posting blocks once, in one pass; rounds doubling from
+# 64 decode them block by block, then once more when a round needs most of them (about
+# twice the CPU for two common words at 100,000 offers).
+NEXT_BATCH = 4096
 Check = Callable[[np.ndarray], np.ndarray]  # candidate doc numbers -> the adjacent ones
 
 
@@ -142,7 +149,7 @@ def settle(scores: Matches, docs: np.ndarray, limit: int | None) -> Matches:
             todo = np.sort(todo[np.argpartition(-upper[todo], batch)[:batch]])
         lower[todo] = scores.exact(where[todo])
         done[todo] = True
-        batch *= 2
+        batch = max(batch * 2, NEXT_BATCH)
     total = scores.scores.copy()
     total[where[done]] = lower[done]
     return Matches(scores.docs, total)

@@ -12,6 +12,7 @@ import numpy as np
 from indexer.clock import is_closed
 from indexer.schema import FACET_FIELDS
 from indexer.searching.bitsets import CodedColumn, doc_mask
+from indexer.whoosh_internals.arrays import live_mask
 from indexer.whoosh_internals.columns import read_column
 
 
@@ -139,7 +140,9 @@ class SharedColumns:
                 count = reader.doc_count_all()
                 values = {name: read_column(reader, name)
                           for name in FACET_FIELDS + ("posted", "deadline")}
-                live = ([d for d in range(count) if not reader.is_deleted(d)]
+                # The segments' deleted sets, not one MultiReader call per document (0.3 s
+                # at 100,000 offers).
+                live = (np.flatnonzero(live_mask(reader)).tolist()
                         if reader.has_deletions() else list(range(count)))
                 self._key, self._columns = key, Columns(values, live)
             return self._columns

@@ -20,6 +20,7 @@ from whoosh import query as Q
 from indexer import build_index, open_index
 from indexer.offer import Offer
 from indexer.schema import offer_to_document, stored_offer
+from indexer.searching import bonus
 from indexer.searching.bonus import Bounded, settle
 from indexer.searching.matches import Matches
 from indexer.searching.query import parse_user_query
@@ -262,3 +263,23 @@ def test_adjacency_checks_are_kept_for_the_next_searches():
     assert first.tolist() == [3, 6] and again.tolist() == [3, 6, 9]
     assert asked == [[3, 4, 6, 7], [1, 9]]  # each document asked about once
     assert len(memo) == 40 and len(CheckedPhrase(8000, 3)) == 1000
+
+
+@pytest.mark.parametrize("first,then", [(1, 2), (2, 3), (3, 1000)])
+def test_pages_do_not_depend_on_the_rounds(index_dir, monkeypatch, first, then):
+    """However many offers each round checks (one, then a jump), the page is the one of
+    checking every candidate."""
+    monkeypatch.setattr(bonus, "FIRST_BATCH", first)
+    monkeypatch.setattr(bonus, "NEXT_BATCH", then)
+    with open_index(index_dir) as index:
+        snap = index._snapshots.current()
+        columns = snap.columns()
+        evaluator = TermScores()
+        for text, query in _bonus_queries(index):
+            exact = evaluator.evaluate(snap.searcher, snap.generation, query, columns.live_array())
+            for limit in (1, 5, 10):
+                expected = order(exact, exact.docs, "pertinence", columns, AS_OF, limit, True)
+                lazy = evaluator.evaluate(snap.searcher, snap.generation, query,
+                                          columns.live_array(), bounded=True)
+                assert order(lazy, lazy.docs, "pertinence", columns, AS_OF, limit,
+                             True) == expected, (text, limit)
