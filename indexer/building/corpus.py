@@ -17,7 +17,7 @@ from typing import Iterator, NamedTuple
 
 from indexer.errors import CorpusNotFoundError, OfferFileError
 from indexer.offer import Offer
-from indexer.parsing import parse_bytes, read_text
+from indexer.parsing import parse_bytes, read_bounded, read_text
 
 OFFER_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonld"})
 
@@ -256,7 +256,8 @@ def read_offer(path: str | os.PathLike, max_bytes: int) -> ReadOffer | Skipped:
         with open(os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY), "rb") as f:
             if (reason := _not_regular(os.fstat(f.fileno()).st_mode)) is not None:
                 return Skipped(source, reason)
-            data = f.read(max_bytes + 1)  # a bigger file is refused: never read it whole
+            # A bigger file is refused: never read it whole.
+            data = read_bounded(f, stat.st_size, max_bytes)
     except OSError as exc:
         return unreadable(source, exc)
     try:

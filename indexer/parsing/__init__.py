@@ -17,7 +17,7 @@ from indexer.errors import OfferFileError
 from indexer.hygiene import clean_field, clean_text, tidy_fields
 from indexer.offer import Offer
 from indexer.parsing.decode import (DEFAULT_MAX_BYTES, decode_bytes, decode_file_bytes,
-                                    normalise_text, read_text)
+                                    normalise_text, read_bounded, read_text)
 from indexer.parsing.document import Document
 from indexer.parsing.fields import extract_offer
 from indexer.parsing.html import parse_html
@@ -36,7 +36,7 @@ _EXTENSIONS: dict[str, Format] = {
 _MARKDOWN_HINTS = re.compile(r"^(?:#{1,6}\s|\s*\|.*\|\s*$|---\s*$)", re.M)
 _HTML_START = re.compile(r"<(?:!doctype|html|head|body|meta|title|article|main|div|h1|p)\b", re.I)
 
-__all__ = ["FORMATS", "Format", "decode_bytes", "parse_bytes", "parse_offer", "parse_text", "read_text", "sniff_format"]
+__all__ = ["FORMATS", "Format", "decode_bytes", "parse_bytes", "parse_offer", "parse_text", "read_bounded", "read_text", "sniff_format"]
 
 
 def sniff_format(text: str) -> Format:

@@ -152,6 +152,19 @@ def decode_file_bytes(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYT
     return decode_bytes(data, source)
 
 
+def read_bounded(handle, size: int, max_bytes: int) -> bytes:
+    """A file's bytes, at most ``max_bytes + 1`` (one more says it is too big).
+
+    One byte more than ``size`` (what stat() said) catches a file that grew since; then the
+    rest, up to one byte more than allowed. Asking for ``max_bytes + 1`` at once would
+    allocate that much for every file.
+    """
+    data = handle.read(min(size, max_bytes) + 1)
+    if len(data) > size and len(data) <= max_bytes:
+        data += handle.read(max_bytes + 1 - len(data))
+    return data
+
+
 def read_text(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
     """A file's text and encoding, or OfferFileError: "offre.txt" → ("Travailleur social\\n...", "utf-8")."""
     source = os.fspath(path)
@@ -160,12 +173,7 @@ def read_text(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) 
         if size > max_bytes:
             raise _refuse(source, f"fichier trop volumineux ({_size(size)} > {_size(max_bytes)})")
         with open(source, "rb") as handle:
-            # One byte more than stat() said catches a file that grew since; then the rest, up
-            # to one byte more than allowed. (Asking for max_bytes + 1 at once would allocate
-            # that much for every file.)
-            data = handle.read(size + 1)
-            if len(data) > size:
-                data += handle.read(max_bytes + 1 - len(data))
+            data = read_bounded(handle, size, max_bytes)
     except FileNotFoundError:
         raise _refuse(source, "fichier introuvable (supprimé ou déplacé pendant la lecture)") from None
     except PermissionError:

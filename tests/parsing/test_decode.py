@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from indexer.errors import OfferFileError
-from indexer.parsing.decode import decode_bytes, read_text
+from indexer.parsing.decode import decode_bytes, read_bounded, read_text
 
 FRENCH = "Employeur : Province des îles Loyauté\nLieu de travail : Lifou – Wé\nL’agent retenu sera chargé de l’accueil.\n"
 
@@ -120,3 +120,21 @@ def test_read_text_refuses_unreadable_file(tmp_path: Path) -> None:
         assert caught.value.reason == "fichier illisible : permission refusée"
     finally:
         path.chmod(0o644)
+
+
+@pytest.mark.parametrize(("length", "stated", "max_bytes", "read"), [
+    (10, 10, 100, 10),    # as stat() said
+    (40, 10, 100, 40),    # grew since stat(): the rest is read too
+    (200, 10, 100, 101),  # grew past the limit: one byte more says so
+    (200, 200, 100, 101),  # too big from the start: never read whole
+    (100, 100, 100, 100),  # exactly the limit
+    (5, 10, 100, 5),      # shrank since stat()
+    (0, 0, 100, 0),
+])
+def test_read_bounded_reads_at_most_one_byte_past_the_limit(
+        tmp_path: Path, length: int, stated: int, max_bytes: int, read: int) -> None:
+    path = tmp_path / "offre.txt"
+    path.write_bytes(bytes(range(256)) * (length // 256) + bytes(range(length % 256)))
+    with open(path, "rb") as handle:
+        data = read_bounded(handle, stated, max_bytes)
+    assert data == path.read_bytes()[:read]
