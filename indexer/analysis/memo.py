@@ -3,13 +3,12 @@
 `french_analyzer()` is a chain of generators (tokenizer, folding, stop words, stemming,
 synonyms) that handles every token five times over; most of a build's tokens are a few
 thousand forms (Zipf), so the folding, stop-word and stemming answer of a form is kept in
-a bounded dict. `index_positions` gives, for a text, each token text with its
-(position, startchar, endchar) list, exactly what the chain yields in index mode
-(stop words removed), synonym marks included; `index_occurrences` gives the same as flat
-lists of numbers, which a segment writer stores as they are:
+a bounded dict. `index_occurrences` gives, for a text, each token text with the
+positions (and character offsets) the chain yields in index mode (stop words removed),
+synonym marks included, as the flat lists of deltas a segment writer stores as they are:
 
-    >>> index_positions("L’éducatrice de l'ASE")
-    {'educateu': [(0, 2, 12)], 'ase': [(1, 18, 21)]}
+    >>> index_occurrences("L’éducatrice de l'ASE", chars=True)
+    {'educateu': [0, 2, 10], 'ase': [1, 18, 3]}
     >>> index_occurrences("L’éducatrice de l'ASE l'ASE", chars=False)
     {'educateu': [0], 'ase': [1, 1]}
 """
@@ -51,22 +50,8 @@ def _chunk(chunk: str) -> tuple[tuple[tuple[str, int, int, int], ...], int]:
                  if (form := _form(raw)) is not None), count
 
 
-def index_positions(value: str) -> dict[str, list[tuple[int, int, int]]]:
-    """token text -> [(position, startchar, endchar), ...] in the order the chain yields them."""
-    found = {}
-    for text, deltas in index_occurrences(value, True).items():
-        triples, pos, char = [], 0, 0
-        for i in range(0, len(deltas), 3):
-            pos += deltas[i]
-            start = char + deltas[i + 1]
-            char = start + deltas[i + 2]
-            triples.append((pos, start, char))
-        found[text] = triples
-    return found
-
-
 def index_occurrences(value: str, chars: bool) -> dict[str, list[int]]:
-    """`index_positions` as the deltas Whoosh's ``Positions`` / ``Characters`` formats
+    """Each token's occurrences as the deltas Whoosh's ``Positions`` / ``Characters`` formats
     encode, in flat lists (what a segment writer stores): token text -> each position's
     distance from the previous one of the text (the first from 0), or with ``chars`` that,
     its start's distance from the previous end and its length, one after the other."""

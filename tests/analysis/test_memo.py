@@ -8,13 +8,19 @@ from pathlib import Path
 import pytest
 
 from indexer.analysis import french_analyzer
-from indexer.analysis.memo import index_occurrences, index_positions, positions_function
+from indexer.analysis.memo import index_occurrences, positions_function
 from indexer.building.corpus import ReadOffer, iter_corpus, read_offer
 from indexer.parsing import DEFAULT_MAX_BYTES
 from indexer.schema import FREE_TEXT_FIELDS, offer_to_document
+from indexer.whoosh_internals.position_blocks import absolute
 from support import ROOT
 
 _ANALYZER = french_analyzer()
+
+
+def index_positions(value: str) -> dict[str, list[tuple[int, int, int]]]:
+    """`index_occurrences` read back as (position, startchar, endchar) triples."""
+    return {text: absolute(deltas, True) for text, deltas in index_occurrences(value, True).items()}
 
 
 def _chain(value: str) -> dict[str, list[tuple[int, int, int]]]:
