@@ -142,10 +142,17 @@ def _array_term_block(matcher, where: list[int]) -> PositionBlock | None:
     """`stepped_term_block` read straight from the blocks' bytes, numpy views over each
     block's arrays and one conversion for all (a few calls per block instead of the
     matcher's dozen); None when a block does not store its positions as arrays."""
+    # The file's buffer read in place when it has one (Whoosh's BufferFile and
+    # `indexer.whoosh_internals.buffers` keep it in ``_buf``): no copy of each block.
+    buf = getattr(matcher._postfile, "_buf", None)
+    view = memoryview(buf) if buf is not None else None
     get = matcher._postfile.get
     id_parts, count_parts, columns = [], [], None
     for position in where:
-        length, count, _, _, encoding, _, _ = _HEAD.unpack(get(position, _HEAD.size))
+        if view is not None:
+            length, count, _, _, encoding, _, _ = _HEAD.unpack_from(view, position)
+        else:
+            length, count, _, _, encoding, _, _ = _HEAD.unpack(get(position, _HEAD.size))
         if encoding not in (_VALUES_POSITIONS, _VALUES_CHARACTERS):
             return None
         width = 3 if encoding == _VALUES_CHARACTERS else 1
@@ -154,7 +161,8 @@ def _array_term_block(matcher, where: list[int]) -> PositionBlock | None:
         elif len(columns) != width:
             return None
         start = position + _HEAD.size
-        data = get(start, position + 4 + abs(length) - start)
+        end = position + 4 + abs(length)
+        data = view[start:end] if view is not None else get(start, end - start)
         dtype = _TYPES[data[0]]
         id_parts.append(np.frombuffer(data, dtype, count, 1))
         end = 1 + count * dtype.itemsize

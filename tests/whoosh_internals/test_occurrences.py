@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from whoosh.filedb.structfile import BufferFile
 from whoosh.formats import Characters, Positions
 
 from indexer.whoosh_internals.codec import ArrayCodec, offres_codec, posting_list
@@ -103,6 +104,8 @@ def _check(fmt, postings):
             continue
         fast = term_block(fresh(), chosen, fmt)
         assert _same(fast, stepped_term_block(fresh(), chosen, fmt))
+        in_place = offres_codec().postings_reader(BufferFile(data), terminfo, fmt)
+        assert _same(term_block(in_place, chosen, fmt), fast)
         assert _occurrences(fast, fmt is _CHARS) == _whooshs(fmt, postings,
                                                              set(fast.ids.tolist()))
         assert len(fast.ids) == sum(
