@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import bisect
 import pickle
+import struct
+import zlib
 from functools import partial
 from itertools import accumulate, chain
 from operator import add, sub
@@ -15,7 +17,16 @@ from typing import NamedTuple
 import numpy as np
 from whoosh import formats
 
+from indexer.whoosh_internals.codec import ArrayLeafMatcher
 from indexer.whoosh_internals.position_blocks import pickles_deltas
+
+# `ArrayCodec`'s block layout (`indexer.whoosh_internals.codec`'s docstring): the header,
+# the ids' typecode and deltas, the weights' kind and float32s, then for positions a flag
+# byte (1: zlib) and typed arrays (counts, then each column of deltas).
+_HEAD = struct.Struct("<iIIfBBB")
+_VALUES_POSITIONS, _VALUES_CHARACTERS = 4, 5
+_WEIGHTS_SAME, _WEIGHTS_EACH = 1, 2
+_TYPES = {ord(code): np.dtype(code).newbyteorder("<") for code in "BHIbhi"}
 
 
 class TermPositions(NamedTuple):
@@ -120,6 +131,73 @@ def few_documents(matcher, term: tuple, blocks, local: list[int], offset: int,
 def term_block(matcher, where: list[int], fmt) -> PositionBlock:
     """The blocks at ``where`` decoded as one: from `ArrayCodec`'s arrays, else from the
     value bytes of Whoosh's format."""
+    if type(matcher) is ArrayLeafMatcher:
+        found = _array_term_block(matcher, where)
+        if found is not None:
+            return found
+    return stepped_term_block(matcher, where, fmt)
+
+
+def _array_term_block(matcher, where: list[int]) -> PositionBlock | None:
+    """`stepped_term_block` read straight from the blocks' bytes, numpy views over each
+    block's arrays and one conversion for all (a few calls per block instead of the
+    matcher's dozen); None when a block does not store its positions as arrays."""
+    # The file's buffer read in place when it has one (Whoosh's BufferFile and
+    # `indexer.whoosh_internals.buffers` keep it in ``_buf``): no copy of each block.
+    buf = getattr(matcher._postfile, "_buf", None)
+    view = memoryview(buf) if buf is not None else None
+    get = matcher._postfile.get
+    id_parts, count_parts, columns = [], [], None
+    for position in where:
+        if view is not None:
+            length, count, _, _, encoding, _, _ = _HEAD.unpack_from(view, position)
+        else:
+            length, count, _, _, encoding, _, _ = _HEAD.unpack(get(position, _HEAD.size))
+        if encoding not in (_VALUES_POSITIONS, _VALUES_CHARACTERS):
+            return None
+        width = 3 if encoding == _VALUES_CHARACTERS else 1
+        if columns is None:
+            columns = [[] for _ in range(width)]
+        elif len(columns) != width:
+            return None
+        start = position + _HEAD.size
+        end = position + 4 + abs(length)
+        data = view[start:end] if view is not None else get(start, end - start)
+        dtype = _TYPES[data[0]]
+        id_parts.append(np.frombuffer(data, dtype, count, 1))
+        end = 1 + count * dtype.itemsize
+        kind = data[end]
+        end += 1 + (4 * count if kind == _WEIGHTS_EACH else 4 if kind == _WEIGHTS_SAME else 0)
+        payload = data[end + 1:]
+        if data[end] == 1:
+            payload = zlib.decompress(payload)
+        dtype = _TYPES[payload[0]]
+        counts = np.frombuffer(payload, dtype, count, 1)
+        count_parts.append(counts)
+        total = int(counts.sum())
+        end = 1 + count * dtype.itemsize
+        for column in columns:
+            dtype = _TYPES[payload[end]]
+            column.append(np.frombuffer(payload, dtype, total, end + 1))
+            end += 1 + total * dtype.itemsize
+    if columns is None:
+        return None
+    sizes = np.array([len(ids) for ids in id_parts], dtype=np.int64)
+    block_offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=block_offsets[1:])
+    ids = _restarting_sum(_int64(id_parts), block_offsets, sizes)
+    if len(columns) == 3:
+        return _from_deltas(ids, _int64(count_parts), *map(_int64, columns))
+    return _from_deltas(ids, _int64(count_parts), _int64(columns[0]), None, None)
+
+
+def _int64(parts: list) -> np.ndarray:
+    return np.concatenate(parts, dtype=np.int64) if len(parts) > 1 else parts[0].astype(np.int64)
+
+
+def stepped_term_block(matcher, where: list[int], fmt) -> PositionBlock:
+    """`term_block` through the matcher's block API, one block after another (the reference
+    the byte reader is tested against)."""
     id_parts, stored = [], []
     for position in where:
         matcher._goto(position)

@@ -95,6 +95,10 @@ def term_positions(reader, field: str, btext: bytes, docnums=None,
             block = read_all() if cache is None else cache(("term positions", *term), read_all)
             parts.append(select(block, local, offset, deleted))
             continue
+        whole = _kept(cache, ("term positions", *term))
+        if whole is not None:  # decoded whole by an earlier search: its blocks are there
+            parts.append(select(whole, local, offset, None))
+            continue
         for number in numbers:
             def read(number=number):
                 return term_block(matcher, [blocks[number][1]], fmt)
