@@ -18,15 +18,13 @@ from functools import lru_cache
 import numpy as np
 from whoosh.matching import WrappingMatcher
 
-from indexer.whoosh_internals.codec import ArrayCodec, ArrayLeafMatcher, posting_list
+from indexer.whoosh_internals.codec import (BLOCK_HEAD, READABLE_MAGICS, WEIGHTS_EACH, WEIGHTS_SAME,
+                                            ArrayCodec, ArrayLeafMatcher, posting_list)
 from indexer.whoosh_internals.postings import live_postings
 
 # The block layout of `ArrayCodec` (its docstring): magic, then blocks of
 # header <iIIfBBB | ids typecode + deltas | weights kind [+ float32s] | values.
-_MAGICS = (b"OfA1", b"OfA2")  # OfA2 changed only the values part
-_HEAD = struct.Struct("<iIIfBBB")
 _ID_TYPES = {ord("B"): np.dtype("u1"), ord("H"): np.dtype("<u2"), ord("I"): np.dtype("<u4")}
-_WEIGHTS_ONE, _WEIGHTS_SAME, _WEIGHTS_EACH = range(3)
 _FLOAT32 = np.dtype("<f4")
 _EMPTY_IDS = np.empty(0, dtype=np.int64)
 _EMPTY_WEIGHTS = np.empty(0, dtype=np.float64)
@@ -41,7 +39,7 @@ def segment_postings(leaf, field: str, btext: bytes) -> tuple[np.ndarray, np.nda
         matcher = matcher.child
     if type(matcher) is ArrayLeafMatcher and reads_array_blocks():
         data = _posting_bytes(matcher)
-        if bytes(data[:4]) in _MAGICS:
+        if bytes(data[:4]) in READABLE_MAGICS:
             ids, weights = block_arrays(data)
             return ids, weights, False
     ids, weights = live_postings(leaf, field, btext, "weights")
@@ -86,15 +84,15 @@ def block_arrays(data) -> tuple[np.ndarray, np.ndarray]:
     position = 4
     size = len(data)
     while position < size:
-        length, count, _, _, _, _, _ = _HEAD.unpack_from(data, position)
-        start = position + _HEAD.size
+        length, count, _, _, _, _, _ = BLOCK_HEAD.unpack_from(data, position)
+        start = position + BLOCK_HEAD.size
         dtype = _ID_TYPES[data[start]]
         deltas.append(np.frombuffer(data, dtype, count, start + 1))
         end = start + 1 + count * dtype.itemsize
         kind = data[end]
-        if kind == _WEIGHTS_EACH:
+        if kind == WEIGHTS_EACH:
             weights.append(np.frombuffer(data, _FLOAT32, count, end + 1))
-        elif kind == _WEIGHTS_SAME:
+        elif kind == WEIGHTS_SAME:
             weights.append(np.repeat(np.frombuffer(data, _FLOAT32, 1, end + 1), count))
         else:
             weights.append(np.ones(count, dtype=_FLOAT32))

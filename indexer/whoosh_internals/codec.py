@@ -63,13 +63,13 @@ from indexer.whoosh_internals.position_blocks import (Codes, PositionArrays, Who
 
 _MAGIC = b"OfA2"
 # OfA1 blocks (positions kept as Whoosh's pickles) are OfA2 blocks without array positions.
-_READABLE = (_MAGIC, b"OfA1")
-_HEAD = struct.Struct("<iIIfBBB")
-_VALUES_NONE, _VALUES_FIXED, _VALUES_VARIABLE, _VALUES_ZLIB, _VALUES_POSITIONS, _VALUES_CHARACTERS = range(6)
-_WEIGHTS_ONE, _WEIGHTS_SAME, _WEIGHTS_EACH = range(3)
+READABLE_MAGICS = (_MAGIC, b"OfA1")
+BLOCK_HEAD = struct.Struct("<iIIfBBB")
+VALUES_NONE, VALUES_FIXED, VALUES_VARIABLE, VALUES_ZLIB, VALUES_POSITIONS, VALUES_CHARACTERS = range(6)
+WEIGHTS_ONE, WEIGHTS_SAME, WEIGHTS_EACH = range(3)
 # Formats whose values are stored as arrays, exactly these classes: a subclass may encode
 # its values otherwise.
-_POSITION_KINDS = {formats.Positions: _VALUES_POSITIONS, formats.Characters: _VALUES_CHARACTERS}
+_POSITION_KINDS = {formats.Positions: VALUES_POSITIONS, formats.Characters: VALUES_CHARACTERS}
 
 
 def array_kind(fmt) -> str | None:
@@ -80,13 +80,13 @@ def array_kind(fmt) -> str | None:
     if size is not None and size >= 0:
         return "fixed" if size else "none"
     kind = _position_kind(fmt)
-    return None if kind is None else "characters" if kind == _VALUES_CHARACTERS else "positions"
+    return None if kind is None else "characters" if kind == VALUES_CHARACTERS else "positions"
 
 
 def _position_kind(fmt) -> int | None:
     """The array encoding of ``fmt``'s values, None when they are kept as bytes."""
     kind = _POSITION_KINDS.get(type(fmt))
-    if kind is None or not pickles_deltas(type(fmt), kind == _VALUES_CHARACTERS):
+    if kind is None or not pickles_deltas(type(fmt), kind == VALUES_CHARACTERS):
         return None
     return kind
 
@@ -127,15 +127,15 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         parts = [typecode.encode("ascii"), array_bytes(array(typecode, deltas))]
         weights = self._weights
         if weights.count(1.0) == len(weights):
-            parts.append(bytes([_WEIGHTS_ONE]))
+            parts.append(bytes([WEIGHTS_ONE]))
         elif weights.count(weights[0]) == len(weights):
-            parts += [bytes([_WEIGHTS_SAME]), array_bytes(weights[:1])]
+            parts += [bytes([WEIGHTS_SAME]), array_bytes(weights[:1])]
         else:
-            parts += [bytes([_WEIGHTS_EACH]), array_bytes(weights)]
+            parts += [bytes([WEIGHTS_EACH]), array_bytes(weights)]
         parts.append(values)
         data = b"".join(parts)
-        length = _HEAD.size - 4 + len(data)
-        self._postfile.write(_HEAD.pack(
+        length = BLOCK_HEAD.size - 4 + len(data)
+        self._postfile.write(BLOCK_HEAD.pack(
             -length if last else length, len(ids), ids[-1], self._maxweight, encoding,
             whoosh3.length_to_byte(self._minlength), whoosh3.length_to_byte(self._maxlength)))
         self._postfile.write(data)
@@ -182,7 +182,7 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         self._minlength = min(present) if present else None
         self._maxlength = max(present) if present else 0
         if values is None:
-            encoding, data = _VALUES_NONE, b""
+            encoding, data = VALUES_NONE, b""
         elif isinstance(values, PositionArrays):
             encoding = _position_kind(self._format)
             try:
@@ -191,7 +191,7 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
                 self._values = codes_of(values)
                 encoding, data = self._encode_values()
         else:
-            encoding, data = _VALUES_FIXED, values
+            encoding, data = VALUES_FIXED, values
         self._put_block(encoding, data, last)
 
     def _add_each(self, ids, weights, lengths, values) -> None:
@@ -210,12 +210,12 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         fixedsize = self._format.fixed_value_size()
         values = self._values
         if fixedsize == 0 or not values:
-            return _VALUES_NONE, b""
+            return VALUES_NONE, b""
         if fixedsize is not None and fixedsize > 0:
-            return _VALUES_FIXED, b"".join(values)
+            return VALUES_FIXED, b"".join(values)
         kind = _position_kind(self._format)
         if kind is not None and len(values) == len(self._ids):
-            arrays = encode_positions(kind == _VALUES_CHARACTERS, values)
+            arrays = encode_positions(kind == VALUES_CHARACTERS, values)
             if arrays is not None:
                 return kind, arrays
         values = [whoosh_bytes(v) if type(v) is Codes else v for v in values]
@@ -225,8 +225,8 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         head = typecode.encode("ascii") + array_bytes(array(typecode, lengths))
         packed = zlib.compress(blob, 3)
         if len(packed) * 4 <= len(blob) * 3:  # compression only where it pays
-            return _VALUES_ZLIB, head + packed
-        return _VALUES_VARIABLE, head + blob
+            return VALUES_ZLIB, head + packed
+        return VALUES_VARIABLE, head + blob
 
 
 class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
@@ -235,7 +235,7 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
     as they use W3's)."""
 
     def _read_header(self):
-        if self._postfile.get(self._startoffset, 4) not in _READABLE:
+        if self._postfile.get(self._startoffset, 4) not in READABLE_MAGICS:
             raise ValueError(f"not an offres posting list at {self._startoffset}")
         self._baseoffset = self._startoffset + 4
 
@@ -247,12 +247,12 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
         self._values = None
         self._i = 0
         (length, self._blocklength, self._maxid, self._maxweight, self._compression,
-         minlength, maxlength) = _HEAD.unpack(self._postfile.get(position, _HEAD.size))
+         minlength, maxlength) = BLOCK_HEAD.unpack(self._postfile.get(position, BLOCK_HEAD.size))
         if length < 0:
             self._lastblock = True
             length = -length
         self._nextoffset = position + 4 + length
-        self._dataoffset = position + _HEAD.size
+        self._dataoffset = position + BLOCK_HEAD.size
         self._minlength = whoosh3.byte_to_length(minlength)
         self._maxlength = whoosh3.byte_to_length(maxlength)
 
@@ -261,9 +261,9 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
         count = self._blocklength
         deltas, end = read_array(chr(data[0]), data, 1, count)
         kind = data[end]
-        if kind == _WEIGHTS_EACH:
+        if kind == WEIGHTS_EACH:
             weights, end = read_array("f", data, end + 1, count)
-        elif kind == _WEIGHTS_SAME:
+        elif kind == WEIGHTS_SAME:
             one, end = read_array("f", data, end + 1, 1)
             weights = one * count
         else:
@@ -286,18 +286,18 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
         _, _, data, start = self._data
         count = self._blocklength
         encoding = self._compression
-        if encoding == _VALUES_NONE:
+        if encoding == VALUES_NONE:
             fixedsize = self._fixedsize
             self._values = ((None,) if fixedsize == 0 else (b"",)) * count
-        elif encoding == _VALUES_FIXED:
+        elif encoding == VALUES_FIXED:
             size = self._fixedsize
             self._values = tuple(data[i:i + size] for i in range(start, len(data), size))
-        elif encoding >= _VALUES_POSITIONS:
+        elif encoding >= VALUES_POSITIONS:
             self._values = WhooshValues(self.position_arrays())
         else:
             lengths, end = read_array(chr(data[start]), data, start + 1, count)
             blob = data[end:]
-            if encoding == _VALUES_ZLIB:
+            if encoding == VALUES_ZLIB:
                 blob = zlib.decompress(blob)
             ends = list(accumulate(lengths))
             self._values = tuple(blob[a:b] for a, b in zip([0, *ends], ends))
@@ -313,14 +313,14 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
         """The current block's positions as stored: (count of each posting, position
         deltas, start deltas, lengths) as ``array``s, the last two None without
         characters; None when the block does not store positions as arrays."""
-        if self._compression < _VALUES_POSITIONS:
+        if self._compression < VALUES_POSITIONS:
             return None
         if self._positions is None:
             if self._data is None:
                 self._read_data()
             _, _, data, start = self._data
             self._positions = read_positions(data, start, self._blocklength,
-                                             self._compression == _VALUES_CHARACTERS)
+                                             self._compression == VALUES_CHARACTERS)
         return self._positions
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import bisect
 import pickle
-import struct
 import zlib
 from functools import partial
 from itertools import accumulate, chain
@@ -17,15 +16,13 @@ from typing import NamedTuple
 import numpy as np
 from whoosh import formats
 
-from indexer.whoosh_internals.codec import ArrayLeafMatcher
+from indexer.whoosh_internals.codec import (BLOCK_HEAD, VALUES_CHARACTERS, VALUES_POSITIONS,
+                                            WEIGHTS_EACH, WEIGHTS_SAME, ArrayLeafMatcher)
 from indexer.whoosh_internals.position_blocks import pickles_deltas
 
 # `ArrayCodec`'s block layout (`indexer.whoosh_internals.codec`'s docstring): the header,
 # the ids' typecode and deltas, the weights' kind and float32s, then for positions a flag
 # byte (1: zlib) and typed arrays (counts, then each column of deltas).
-_HEAD = struct.Struct("<iIIfBBB")
-_VALUES_POSITIONS, _VALUES_CHARACTERS = 4, 5
-_WEIGHTS_SAME, _WEIGHTS_EACH = 1, 2
 _TYPES = {ord(code): np.dtype(code).newbyteorder("<") for code in "BHIbhi"}
 
 
@@ -150,24 +147,24 @@ def _array_term_block(matcher, where: list[int]) -> PositionBlock | None:
     id_parts, count_parts, columns = [], [], None
     for position in where:
         if view is not None:
-            length, count, _, _, encoding, _, _ = _HEAD.unpack_from(view, position)
+            length, count, _, _, encoding, _, _ = BLOCK_HEAD.unpack_from(view, position)
         else:
-            length, count, _, _, encoding, _, _ = _HEAD.unpack(get(position, _HEAD.size))
-        if encoding not in (_VALUES_POSITIONS, _VALUES_CHARACTERS):
+            length, count, _, _, encoding, _, _ = BLOCK_HEAD.unpack(get(position, BLOCK_HEAD.size))
+        if encoding not in (VALUES_POSITIONS, VALUES_CHARACTERS):
             return None
-        width = 3 if encoding == _VALUES_CHARACTERS else 1
+        width = 3 if encoding == VALUES_CHARACTERS else 1
         if columns is None:
             columns = [[] for _ in range(width)]
         elif len(columns) != width:
             return None
-        start = position + _HEAD.size
+        start = position + BLOCK_HEAD.size
         end = position + 4 + abs(length)
         data = view[start:end] if view is not None else get(start, end - start)
         dtype = _TYPES[data[0]]
         id_parts.append(np.frombuffer(data, dtype, count, 1))
         end = 1 + count * dtype.itemsize
         kind = data[end]
-        end += 1 + (4 * count if kind == _WEIGHTS_EACH else 4 if kind == _WEIGHTS_SAME else 0)
+        end += 1 + (4 * count if kind == WEIGHTS_EACH else 4 if kind == WEIGHTS_SAME else 0)
         payload = data[end + 1:]
         if data[end] == 1:
             payload = zlib.decompress(payload)
