@@ -157,6 +157,24 @@ def _line_label(text: str) -> tuple[str, str, str] | None:
     return split_label(clean_heading(text) + (" :" if text.rstrip().endswith(":") else ""))
 
 
+@lru_cache(maxsize=16384)
+def _shown(block: Block) -> tuple[str, bool]:
+    """The text an unlabelled block shows, and whether it is a note that may announce a new
+    closing date. Cached: offers of one site repeat their lines."""
+    if block.kind == "pair":
+        text = f"{_clean(block.text).rstrip(':').strip()} : {_clean(block.value)}"
+    else:
+        text = " ".join(block.text.split())
+    return text, _is_dated_note(text)
+
+
+@lru_cache(maxsize=4096)
+def _heading(text: str) -> tuple[str, bool, bool]:
+    """A heading's name, and whether it names a province or a direction (then no section)."""
+    name = clean_heading(text)
+    return name, _is_province_line(name), _is_direction_line(name)
+
+
 def _label_lines(blocks: list[Block]) -> list[tuple[str, str, str] | None]:
     out: list[tuple[str, str, str] | None] = []
     for b in blocks:
@@ -223,16 +241,14 @@ def extract_offer(doc: Document, source: str = "") -> Offer:
                 notes.append(f"{label} {value}")
             out.append(f"{label} : {value}" if value else label)
             continue
-        text = " ".join(b.text.split())
-        if b.kind == "pair":
-            text = f"{_clean(b.text).rstrip(':').strip()} : {_clean(b.value)}"
-        if _is_dated_note(text):
+        text, dated = _shown(b)
+        if dated:
             notes.append(text)
         if b.kind == "heading":
-            name = clean_heading(text)
-            if _is_province_line(name):
+            name, province, direction = _heading(text)
+            if province:
                 employer_line = employer_line or name
-            elif _is_direction_line(name) and not sections:
+            elif direction and not sections:
                 direction_line = direction_line or name
             else:
                 sections.append((name, []))
@@ -346,7 +362,9 @@ def _build(fields: dict[str, str], title: str, employer_line: str | None, direct
     region = province_name(fields["region"]) if "region" in fields else None
     province = province_of(commune) or region or (employer if employer in PROVINCES else None)
 
-    text = _BLANK_LINES.sub("\n\n", "\n".join(out).strip())
+    text = "\n".join(out).strip()
+    if "\n\n\n" in text:  # rare: the search for runs costs more than this test
+        text = _BLANK_LINES.sub("\n\n", text)
     return Offer(
         reference=reference,
         title=title,
