@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import _count_elements  # type: ignore[attr-defined]
-from itertools import chain
+from itertools import chain, islice
 from typing import Iterable
 
 from indexer.analysis import fold
@@ -94,17 +94,18 @@ class Spellings:
     def add(self, offer: Offer, doc_id: str) -> None:
         pairs = _offer_forms(offer)
         counts, first = self._counts, self._first
+        before = len(counts)
+        _count_elements(counts, pairs)
         if doc_id > self._largest_id:
             # Ids in increasing order (files named after their reference): every id seen so
-            # far is smaller, only the new pairs take this one.
+            # far is smaller, only the pairs new to the counts (the last ones) take this one.
             self._largest_id = doc_id
-            first.update(dict.fromkeys([pair for pair in pairs if pair not in counts], doc_id))
+            first.update(dict.fromkeys(islice(reversed(counts), len(counts) - before), doc_id))
         else:
             for pair in pairs:
                 seen = first.get(pair)
                 if seen is None or doc_id < seen:
                     first[pair] = doc_id
-        _count_elements(counts, pairs)
 
     def forget(self, offer: Offer) -> None:
         """Take an offer that is not kept (a losing duplicate) out of the counts."""

@@ -157,20 +157,10 @@ def _line_label(text: str) -> tuple[str, str, str] | None:
     return split_label(clean_heading(text) + (" :" if text.rstrip().endswith(":") else ""))
 
 
-@lru_cache(maxsize=16384)
-def _shown(block: Block) -> tuple[str, bool]:
-    """The text an unlabelled block shows, and whether it is a note that may announce a new
-    closing date. Cached: offers of one site repeat their lines."""
-    if block.kind == "pair":
-        text = f"{_clean(block.text).rstrip(':').strip()} : {_clean(block.value)}"
-    else:
-        text = " ".join(block.text.split())
-    return text, _is_dated_note(text)
-
-
 @lru_cache(maxsize=4096)
 def _heading(text: str) -> tuple[str, bool, bool]:
-    """A heading's name, and whether it names a province or a direction (then no section)."""
+    """A heading's name, and whether it names a province or a direction (then no section).
+    Cached: headings are few ("Missions", "Profil"...) and every offer repeats them."""
     name = clean_heading(text)
     return name, _is_province_line(name), _is_direction_line(name)
 
@@ -241,8 +231,10 @@ def extract_offer(doc: Document, source: str = "") -> Offer:
                 notes.append(f"{label} {value}")
             out.append(f"{label} : {value}" if value else label)
             continue
-        text, dated = _shown(b)
-        if dated:
+        text = " ".join(b.text.split())
+        if b.kind == "pair":
+            text = f"{_clean(b.text).rstrip(':').strip()} : {_clean(b.value)}"
+        if _is_dated_note(text):
             notes.append(text)
         if b.kind == "heading":
             name, province, direction = _heading(text)

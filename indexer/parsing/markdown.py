@@ -51,17 +51,12 @@ def markdown_blocks(body: str) -> list[Block]:
     blocks = plain_markdown_blocks(body)
     if blocks is None:
         blocks = rendered_blocks(body)
-    return list(map(_as_section, blocks))
-
-
-@lru_cache(maxsize=16384)
-def _as_section(block: Block) -> Block:
-    """A bare section name on its own line ("**Profil du candidat** :") is a heading, as in
-    plain text; in a list ("- **Missions principales :**") it is a point of the section.
-    Cached: offers of one site repeat their lines."""
-    if block.kind == "line" and not block.text.startswith("- ") and is_section_name(block.text):
-        return heading(block.text)
-    return block
+    # A bare section name on its own line ("**Profil du candidat** :") is a heading, as in plain
+    # text; in a list ("- **Missions principales :**") it is a point of the section.
+    return [
+        heading(b.text) if b.kind == "line" and not b.text.startswith("- ") and is_section_name(b.text) else b
+        for b in blocks
+    ]
 
 
 def parse_markdown(text: str) -> Document:

@@ -15,7 +15,6 @@ lists, setext headings, indented lines...) is left to that path (None):
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from indexer.parsing.document import Block, heading, line
 
@@ -41,42 +40,29 @@ def plain_markdown_blocks(body: str) -> list[Block] | None:
     blocks: list[Block] = []
     append = blocks.append
     for raw in body.split("\n"):
-        block = _plain_line(raw)
-        if block is None:
+        if not raw.strip(" "):
             continue
-        if block is _NOT_PLAIN:
+        first = raw[0]
+        if first == "#":
+            found = _ATX.fullmatch(raw)
+            if found is None:
+                return None
+            content = found.group(2) or ""
+            if "#" in content:  # a closing sequence, or "C#": the full path decides
+                return None
+            text = " ".join(content.split())
+            if text:
+                append(heading(text) if len(found.group(1)) <= 3 else line(text))
+            continue
+        if first == "-" and raw[1:2] == " ":
+            item = raw[2:]
+            if not item.strip() or _OTHER_BLOCK.match(item) or item[0] == "-":
+                return None
+            append(line("- " + " ".join(item.split())))
+            continue
+        if _OTHER_BLOCK.match(raw):
             return None
-        append(block)
+        text = " ".join(raw.split())
+        if text:
+            append(line(text))
     return blocks
-
-
-_NOT_PLAIN = line("")  # a line the full path must read (never a block of its own)
-
-
-@lru_cache(maxsize=16384)
-def _plain_line(raw: str) -> Block | None:
-    """The block of one line of a plain body, None for a blank one, `_NOT_PLAIN` for a line
-    only the full path reads. Cached: offers of one site repeat their lines."""
-    if not raw.strip(" "):
-        return None
-    first = raw[0]
-    if first == "#":
-        found = _ATX.fullmatch(raw)
-        if found is None:
-            return _NOT_PLAIN
-        content = found.group(2) or ""
-        if "#" in content:  # a closing sequence, or "C#": the full path decides
-            return _NOT_PLAIN
-        text = " ".join(content.split())
-        if not text:
-            return None
-        return heading(text) if len(found.group(1)) <= 3 else line(text)
-    if first == "-" and raw[1:2] == " ":
-        item = raw[2:]
-        if not item.strip() or _OTHER_BLOCK.match(item) or item[0] == "-":
-            return _NOT_PLAIN
-        return line("- " + " ".join(item.split()))
-    if _OTHER_BLOCK.match(raw):
-        return _NOT_PLAIN
-    text = " ".join(raw.split())
-    return line(text) if text else None
