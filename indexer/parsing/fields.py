@@ -172,7 +172,8 @@ def _label_lines(blocks: list[Block]) -> list[tuple[str, str, str] | None]:
             field = field_of_label(b.text)
             out.append((field, b.text.strip().rstrip(":").strip(), b.value) if field else None)
         else:
-            out.append(_line_label(b.text))
+            # Most lines hold no colon, hence no label: they stay out of the cache.
+            out.append(_line_label(b.text) if ":" in b.text else None)
     return out
 
 
