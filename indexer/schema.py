@@ -121,6 +121,10 @@ def facet_values(offer: Offer) -> dict[str, str | None]:
     return values
 
 
+# json.dumps(..., ensure_ascii=False) with its encoder built once, not at every offer.
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def offer_to_document(offer: Offer, doc_id: str, digest: str) -> dict:
     """The document the writer receives for one offer."""
     body = body_text(offer)
@@ -140,7 +144,7 @@ def offer_to_document(offer: Offer, doc_id: str, digest: str) -> dict:
         "corps_text": offer.corps or "",
         "posted": date_ordinal(offer.posted),
         "deadline": date_ordinal(offer.deadline),
-        "offer": json.dumps(offer.to_dict(), ensure_ascii=False),
+        "offer": _to_json(offer.to_dict()),
     }
     for name, value in facet_values(offer).items():
         # Always give a value: Whoosh 2.7.4 writes a short column for a segment whose last

@@ -8,6 +8,8 @@ suggestions ("Vouliez-vous dire", as-you-type) and typo corrections of the read 
 from __future__ import annotations
 
 import re
+from collections import _count_elements  # type: ignore[attr-defined]
+from itertools import chain, islice
 from typing import Iterable
 
 from indexer.analysis import fold
@@ -27,29 +29,47 @@ def searched_text(offer: Offer) -> str:
 
 def words(offer: Offer) -> dict[str, str]:
     """folded word -> its spelling in this offer: "L’Éducatrice" -> {"educatrice": "éducatrice"}."""
-    found: dict[str, str] = {}
-    memo = _FORMS
-    if len(memo) > _FORMS_LIMIT:
+    return dict(_offer_forms(offer))
+
+
+def _offer_forms(offer: Offer) -> list[tuple[str, str]]:
+    """`words` as (folded, spelling) pairs, in order of first use, each folded word once (its
+    first spelling wins).
+
+    A word never holds whitespace, so the text's words are those of its whitespace-separated
+    tokens, in order, each token's found once per worker (`_TOKEN_FORMS`).
+    """
+    memo = _TOKEN_FORMS
+    if len(memo) > _TOKEN_FORMS_LIMIT:
         memo.clear()
-    # Each distinct word once, in order of first use (the first spelling of a folded word wins).
-    for word in dict.fromkeys(_WORD.findall(searched_text(offer))):
-        form = memo.get(word)
-        if form is None:
-            form = memo[word] = _form(word)
-        if form and form[0] not in found:
-            found[form[0]] = form[1]
-    return found
+    # Each distinct (folded, spelling) pair once, in order of first use; the loops run in C.
+    pairs = list(dict.fromkeys(chain.from_iterable(map(memo.__getitem__, searched_text(offer).split()))))
+    if len(dict(pairs)) == len(pairs):  # no folded word with two spellings: most offers
+        return pairs
+    first: dict[str, str] = {}
+    for folded, spelling in pairs:
+        first.setdefault(folded, spelling)
+    return list(first.items())
 
 
-_FORMS: dict[str, tuple[str, str] | tuple[()]] = {}  # word as found -> (folded, spelling) or ()
-_FORMS_LIMIT = 50_000  # words remembered (a few thousand cover most of a text)
-
-
-def _form(word: str) -> tuple[str, str] | tuple[()]:
+def _form(word: str) -> tuple[str, str] | None:
     word = word.replace("’", "'").split("'")[-1]
     if len(word) < 2:
-        return ()
+        return None
     return fold(word), word if word.isupper() else word.lower()
+
+
+class _TokenForms(dict):
+    """Whitespace-separated token -> the (folded, spelling) pairs of its words, in order:
+    "(L’Éducatrice," -> (("educatrice", "éducatrice"),). Filled on first use."""
+
+    def __missing__(self, token: str) -> tuple[tuple[str, str], ...]:
+        found = self[token] = tuple(form for form in map(_form, _WORD.findall(token)) if form)
+        return found
+
+
+_TOKEN_FORMS = _TokenForms()
+_TOKEN_FORMS_LIMIT = 50_000  # tokens remembered (a few thousand cover most of a text)
 
 
 class Spellings:
@@ -57,27 +77,42 @@ class Spellings:
     smallest id of a document using it]} (the smallest id settles ties when workers merge)."""
 
     def __init__(self) -> None:
-        self.forms: dict[str, dict[str, list]] = {}
+        # Kept flat, by (folded, spelling) pair in order of first use, so that an offer is
+        # counted in C; `forms` gives them nested.
+        self._counts: dict[tuple[str, str], int] = {}
+        self._first: dict[tuple[str, str], str] = {}
+        self._largest_id = ""  # no id added so far is larger
+
+    @property
+    def forms(self) -> dict[str, dict[str, list]]:
+        forms: dict[str, dict[str, list]] = {}
+        first = self._first
+        for pair, count in self._counts.items():
+            forms.setdefault(pair[0], {})[pair[1]] = [count, first[pair]]
+        return forms
 
     def add(self, offer: Offer, doc_id: str) -> None:
-        forms_of = self.forms
-        for folded, spelling in words(offer).items():
-            forms = forms_of.get(folded)
-            if forms is None:
-                forms_of[folded] = {spelling: [1, doc_id]}
-            elif (seen := forms.get(spelling)) is None:
-                forms[spelling] = [1, doc_id]
-            else:
-                seen[0] += 1
-                if doc_id < seen[1]:
-                    seen[1] = doc_id
+        pairs = _offer_forms(offer)
+        counts, first = self._counts, self._first
+        before = len(counts)
+        _count_elements(counts, pairs)
+        if doc_id > self._largest_id:
+            # Ids in increasing order (files named after their reference): every id seen so
+            # far is smaller, only the pairs new to the counts (the last ones) take this one.
+            self._largest_id = doc_id
+            first.update(dict.fromkeys(islice(reversed(counts), len(counts) - before), doc_id))
+        else:
+            for pair in pairs:
+                seen = first.get(pair)
+                if seen is None or doc_id < seen:
+                    first[pair] = doc_id
 
     def forget(self, offer: Offer) -> None:
         """Take an offer that is not kept (a losing duplicate) out of the counts."""
-        for folded, spelling in words(offer).items():
-            seen = self.forms.get(folded, {}).get(spelling)
-            if seen is not None:
-                seen[0] -= 1
+        counts = self._counts
+        for pair in _offer_forms(offer):
+            if pair in counts:
+                counts[pair] -= 1
 
 
 def merge_spellings(parts: Iterable[dict[str, dict[str, list]]]) -> dict[str, list]:

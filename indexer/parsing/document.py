@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """One unit of a decoded document: a heading, a line of text, or a (label, value) pair."""
 
     kind: Literal["heading", "line", "pair"]
@@ -15,16 +14,21 @@ class Block:
     value: str = ""
 
 
+# A tuple rather than a frozen dataclass, built without Python-level __init__: a file gives
+# dozens of blocks, and a frozen dataclass costs a microsecond each to build.
+_new = tuple.__new__
+
+
 def heading(text: str) -> Block:
-    return Block("heading", text)
+    return _new(Block, ("heading", text, ""))
 
 
 def line(text: str) -> Block:
-    return Block("line", text)
+    return _new(Block, ("line", text, ""))
 
 
 def pair(label: str, value: str) -> Block:
-    return Block("pair", label, value)
+    return _new(Block, ("pair", label, value))
 
 
 @dataclass(frozen=True)

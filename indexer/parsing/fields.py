@@ -157,6 +157,14 @@ def _line_label(text: str) -> tuple[str, str, str] | None:
     return split_label(clean_heading(text) + (" :" if text.rstrip().endswith(":") else ""))
 
 
+@lru_cache(maxsize=4096)
+def _heading(text: str) -> tuple[str, bool, bool]:
+    """A heading's name, and whether it names a province or a direction (then no section).
+    Cached: headings are few ("Missions", "Profil"...) and every offer repeats them."""
+    name = clean_heading(text)
+    return name, _is_province_line(name), _is_direction_line(name)
+
+
 def _label_lines(blocks: list[Block]) -> list[tuple[str, str, str] | None]:
     out: list[tuple[str, str, str] | None] = []
     for b in blocks:
@@ -164,7 +172,8 @@ def _label_lines(blocks: list[Block]) -> list[tuple[str, str, str] | None]:
             field = field_of_label(b.text)
             out.append((field, b.text.strip().rstrip(":").strip(), b.value) if field else None)
         else:
-            out.append(_line_label(b.text))
+            # Most lines hold no colon, hence no label: they stay out of the cache.
+            out.append(_line_label(b.text) if ":" in b.text else None)
     return out
 
 
@@ -229,10 +238,10 @@ def extract_offer(doc: Document, source: str = "") -> Offer:
         if _is_dated_note(text):
             notes.append(text)
         if b.kind == "heading":
-            name = clean_heading(text)
-            if _is_province_line(name):
+            name, province, direction = _heading(text)
+            if province:
                 employer_line = employer_line or name
-            elif _is_direction_line(name) and not sections:
+            elif direction and not sections:
                 direction_line = direction_line or name
             else:
                 sections.append((name, []))
@@ -346,7 +355,9 @@ def _build(fields: dict[str, str], title: str, employer_line: str | None, direct
     region = province_name(fields["region"]) if "region" in fields else None
     province = province_of(commune) or region or (employer if employer in PROVINCES else None)
 
-    text = _BLANK_LINES.sub("\n\n", "\n".join(out).strip())
+    text = "\n".join(out).strip()
+    if "\n\n\n" in text:  # rare: the search for runs costs more than this test
+        text = _BLANK_LINES.sub("\n\n", text)
     return Offer(
         reference=reference,
         title=title,
