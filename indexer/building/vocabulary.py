@@ -8,7 +8,7 @@ suggestions ("Vouliez-vous dire", as-you-type) and typo corrections of the read 
 from __future__ import annotations
 
 import re
-from collections import _count_elements  # type: ignore[attr-defined]
+from collections import Counter
 from itertools import chain, islice
 from typing import Iterable
 
@@ -79,7 +79,7 @@ class Spellings:
     def __init__(self) -> None:
         # Kept flat, by (folded, spelling) pair in order of first use, so that an offer is
         # counted in C; `forms` gives them nested.
-        self._counts: dict[tuple[str, str], int] = {}
+        self._counts: Counter[tuple[str, str]] = Counter()
         self._first: dict[tuple[str, str], str] = {}
         self._largest_id = ""  # no id added so far is larger
 
@@ -95,7 +95,7 @@ class Spellings:
         pairs = _offer_forms(offer)
         counts, first = self._counts, self._first
         before = len(counts)
-        _count_elements(counts, pairs)
+        counts.update(pairs)  # Counter's loop in C
         if doc_id > self._largest_id:
             # Ids in increasing order (files named after their reference): every id seen so
             # far is smaller, only the pairs new to the counts (the last ones) take this one.
