@@ -34,6 +34,7 @@ from indexer.errors import OffresError
 from indexer.whoosh_internals.codec import array_kind, offres_codec
 from indexer.whoosh_internals.position_blocks import (PositionArrays, absolute, codes_of,
                                                       deltas_of, whoosh_bytes)
+from indexer.whoosh_internals.term_lists import TermLists, usable
 
 Occurrences = Callable[[str, bool], dict[str, list[int]]]
 
@@ -43,6 +44,8 @@ _PARTS = ("perdocwriter", "fieldwriter", "pool", "_close_segment", "_assemble_se
 _RUN = struct.Struct("<HHIII")  # field name and term lengths, postings, extra items, data bytes
 _TERM_COST = 400  # estimated bytes of a term's arrays and dict entry
 _POSTING_COST = 18  # estimated bytes of a posting besides its value
+_PERDOC_PARTS = ("_colwriters", "_fieldlengths", "_storedfields", "_create_column")
+_MEMO_VALUES = 4096  # distinct values of a field remembered by `_DocumentParts`
 
 
 class _Postings:
@@ -201,6 +204,58 @@ def _read_run(run, kinds: dict[str, str]):
         yield key, (docs, weights, extra, data)
 
 
+class _DocumentParts:
+    """W3's per-document writer's parts, reached once: its stored fields, its column
+    writers and field-length totals (``add_field`` and ``add_column_value`` less their
+    calls per field), and each value's postings and column value for fields without
+    analysis, which repeat (facets, dates), remembered up to ``_MEMO_VALUES`` per field."""
+
+    def __init__(self, perdocwriter) -> None:
+        if type(perdocwriter) is not whoosh3.W3PerDocWriter or not all(
+                hasattr(perdocwriter, name) for name in _PERDOC_PARTS):
+            raise OffresError("version de Whoosh non prise en charge pour l'indexation "
+                              "parallèle (écriture des documents)")
+        self._perdoc = perdocwriter
+        self._writers = perdocwriter._colwriters
+        self._totals = perdocwriter._fieldlengths
+        self._lenfields: dict[str, str] = {}
+        self._memo: dict[str, dict | None] = {}
+
+    def column(self, fieldname: str, column):
+        writer = self._writers.get(fieldname)
+        if writer is None:
+            self._perdoc._create_column(fieldname, column)
+            writer = self._writers[fieldname]
+        return writer
+
+    def length(self, fieldname: str, docnum: int, length: int) -> None:
+        """W3's ``add_field`` for a field's length: its byte in the length column, its total."""
+        lenfield = self._lenfields.get(fieldname)
+        if lenfield is None:
+            lenfield = self._lenfields[fieldname] = whoosh3._lenfield(fieldname)
+        self.column(lenfield, whoosh3.LENGTHS_COLUMN).add(docnum, length_to_byte(length))
+        self._totals[fieldname] += length
+
+    def indexed(self, fieldname: str, field, value, with_column: bool) -> tuple:
+        """(``field.index(value)`` as a list, ``field.to_column_value(value)``, None
+        without a column or not ``with_column``)."""
+        if not with_column:
+            return list(field.index(value)), None
+        memo = self._memo.get(fieldname, {})
+        key = (type(value), value) if isinstance(value, (str, int, float)) else None
+        found = None if memo is None or key is None else memo.get(key)
+        if found is None:
+            found = (list(field.index(value)),
+                     field.to_column_value(value) if field.column_type else None)
+            if memo is not None and key is not None:
+                if len(memo) >= _MEMO_VALUES:  # a field of distinct values: stop
+                    self._memo[fieldname] = None
+                else:
+                    memo[key] = found
+                    self._memo[fieldname] = memo
+        return found
+
+
 class ArraySegmentWriter(SegmentWriter):
     """A writer of one new segment of ``ix``, without the index's lock (the main process
     holds it), postings in `_Postings`; `finish` writes the segment and returns it.
@@ -259,24 +314,38 @@ class ArraySegmentWriter(SegmentWriter):
 
     def add_document(self, **fields) -> None:
         # SegmentWriter.add_document, less what the schema checked at start does not use
-        # (vectors, spelling words); postings go to arrays.
+        # (vectors, spelling words); postings go to arrays. What W3's per-document writer
+        # does per field (stored value, length byte and total, column value) is done here
+        # on its column writers (`_DocumentParts`), in the same order.
         self._check_state()
-        perdocwriter = self.perdocwriter
+        parts = self.__dict__.get("_document_parts")
+        if parts is None:
+            parts = self._document_parts = _DocumentParts(self.perdocwriter)
         schema = self.schema
         docnum = self.docnum
         docboost = self._doc_boost(fields)
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
         self._check_fields(schema, fieldnames)
-        perdocwriter.start_doc(docnum)
+        self.perdocwriter.start_doc(docnum)
+        stored = self.perdocwriter._storedfields
+        analysed = self._analyses
         for fieldname in fieldnames:
             value = fields.get(fieldname)
             if value is None:
                 continue
             field = schema[fieldname]
+            customval = fields.get("_stored_%s" % fieldname, value)
+            column = field.column_type
+            colvalue = None
             length = 0
             if field.indexed:
-                length = self._index(fieldname, field, value, docnum,
-                                     self._field_boost(fields, fieldname, docboost))
+                boost = self._field_boost(fields, fieldname, docboost)
+                if fieldname in analysed:
+                    length = self._index(fieldname, field, value, docnum, boost)
+                else:  # `_index` of a field without analysis, its items remembered
+                    items, colvalue = parts.indexed(fieldname, field, value, customval is value)
+                    length = self.pool.add_field(fieldname, items, docnum, boost, field.scorable,
+                                                 self._kinds[fieldname] == "bytes")
                 if length and field.scorable:
                     lengths = self._lengths.get(fieldname)
                     if lengths is None:
@@ -284,14 +353,14 @@ class ArraySegmentWriter(SegmentWriter):
                     if len(lengths) <= docnum:
                         lengths.extend(itertools.repeat(0, docnum + 1 - len(lengths)))
                     lengths[docnum] = length
-                else:
-                    length = 0
-            customval = fields.get("_stored_%s" % fieldname, value)
-            perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
-            column = field.column_type
+                    parts.length(fieldname, docnum, length)
+            if field.stored and customval is not None:
+                stored[fieldname] = customval
             if column and customval is not None:
-                perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
-        perdocwriter.finish_doc()
+                if colvalue is None:
+                    colvalue = field.to_column_value(customval)
+                parts.column(fieldname, column).add(docnum, colvalue)
+        self.perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
 
@@ -299,22 +368,43 @@ class ArraySegmentWriter(SegmentWriter):
         """Write the postings through the codec's field writer and return the segment."""
         self.perdocwriter.close()
         fieldwriter = self.fieldwriter
+        # Made with arrays (some field's postings are arrays), whole terms go out in one
+        # call each where the field writer is W3's (`TermLists`); else through its methods.
+        terms = (TermLists(fieldwriter) if usable(fieldwriter)
+                 and any(kind != "bytes" for kind in self._kinds.values()) else None)
         lastfield = None
         bulk = add = kind = chars = None
+        whole = False
+        size = 0
         lengths: list[int] = []
         for (fieldname, tbytes), parts in self.pool.items():
             if fieldname != lastfield:
                 if lastfield is not None:
                     fieldwriter.finish_field()
-                fieldwriter.start_field(fieldname, self.schema[fieldname])
+                field = self.schema[fieldname]
+                fieldwriter.start_field(fieldname, field)
+                whole = terms is not None and terms.start_field(field)
                 lastfield = fieldname
                 kind = self._kinds[fieldname]
                 chars = self._analyses.get(fieldname, (None, False))[1]
                 add = _posting_adder(fieldwriter)
                 postings = getattr(fieldwriter, "_postwriter", None)
                 bulk = getattr(postings, "add_arrays", None) if kind != "bytes" else None
+                size = (field.format.fixed_value_size() or 0) if kind == "bytes" else 0
                 lengths = [length or 0 for length in
                            _stored_lengths(self._lengths.get(fieldname), self.docnum)]
+            if whole:
+                docs, weights, extra, data = (parts[0] if len(parts) == 1 else
+                                              [_joined([part[i] for part in parts]) for i in range(4)])
+                if kind == "bytes":
+                    values = _fixed_values(parts, size)
+                    if values is None:
+                        _add_through(fieldwriter, add, tbytes, parts, lengths)
+                        continue
+                else:
+                    values = None if kind == "none" else PositionArrays(extra, data, chars)
+                terms.add(tbytes, docs, weights, list(map(lengths.__getitem__, docs)), values)
+                continue
             fieldwriter.start_term(tbytes)
             if kind == "bytes":  # each part's value ends count from its own start
                 for docs, weights, extra, data in parts:
@@ -350,6 +440,25 @@ def _joined(parts: list):
     for part in parts[1:]:
         joined += part
     return joined
+
+
+def _fixed_values(parts: list, size: int) -> bytes | None:
+    """A term's value bytes as one string when each posting's value is ``size`` bytes
+    (a fixed-size format's), else None."""
+    if not size:
+        return None
+    for docs, _, ends, _ in parts:
+        if ends != array("I", range(size, size * len(docs) + 1, size)):
+            return None
+    return b"".join(bytes(data) for *_, data in parts)
+
+
+def _add_through(fieldwriter, add, tbytes: bytes, parts: list, lengths: list[int]) -> None:
+    """A term of value bytes, a posting at a time through the field writer."""
+    fieldwriter.start_term(tbytes)
+    for docs, weights, ends, data in parts:
+        _add_bytes(add, docs, weights, ends, data, lengths)
+    fieldwriter.finish_term()
 
 
 def _add_bytes(add, docs, weights, ends, values, lengths: list[int]) -> None:
