@@ -26,15 +26,16 @@ from operator import itemgetter
 from typing import Callable
 
 from whoosh import formats
-from whoosh.codec import whoosh3
-from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from indexer.errors import OffresError
 from indexer.whoosh_internals.codec import array_kind, offres_codec
+from indexer.whoosh_internals.document_parts import DocumentParts
 from indexer.whoosh_internals.position_blocks import (PositionArrays, absolute, codes_of,
                                                       deltas_of, whoosh_bytes)
 from indexer.whoosh_internals.term_lists import TermLists, usable
+from indexer.whoosh_internals.term_parts import (add_bytes, add_through, fixed_values, joined,
+                                                 posting_adder, stored_lengths)
 
 Occurrences = Callable[[str, bool], dict[str, list[int]]]
 
@@ -44,8 +45,6 @@ _PARTS = ("perdocwriter", "fieldwriter", "pool", "_close_segment", "_assemble_se
 _RUN = struct.Struct("<HHIII")  # field name and term lengths, postings, extra items, data bytes
 _TERM_COST = 400  # estimated bytes of a term's arrays and dict entry
 _POSTING_COST = 18  # estimated bytes of a posting besides its value
-_PERDOC_PARTS = ("_colwriters", "_fieldlengths", "_storedfields", "_create_column")
-_MEMO_VALUES = 4096  # distinct values of a field remembered by `_DocumentParts`
 
 
 class _Postings:
@@ -204,58 +203,6 @@ def _read_run(run, kinds: dict[str, str]):
         yield key, (docs, weights, extra, data)
 
 
-class _DocumentParts:
-    """W3's per-document writer's parts, reached once: its stored fields, its column
-    writers and field-length totals (``add_field`` and ``add_column_value`` less their
-    calls per field), and each value's postings and column value for fields without
-    analysis, which repeat (facets, dates), remembered up to ``_MEMO_VALUES`` per field."""
-
-    def __init__(self, perdocwriter) -> None:
-        if type(perdocwriter) is not whoosh3.W3PerDocWriter or not all(
-                hasattr(perdocwriter, name) for name in _PERDOC_PARTS):
-            raise OffresError("version de Whoosh non prise en charge pour l'indexation "
-                              "parallèle (écriture des documents)")
-        self._perdoc = perdocwriter
-        self._writers = perdocwriter._colwriters
-        self._totals = perdocwriter._fieldlengths
-        self._lenfields: dict[str, str] = {}
-        self._memo: dict[str, dict | None] = {}
-
-    def column(self, fieldname: str, column):
-        writer = self._writers.get(fieldname)
-        if writer is None:
-            self._perdoc._create_column(fieldname, column)
-            writer = self._writers[fieldname]
-        return writer
-
-    def length(self, fieldname: str, docnum: int, length: int) -> None:
-        """W3's ``add_field`` for a field's length: its byte in the length column, its total."""
-        lenfield = self._lenfields.get(fieldname)
-        if lenfield is None:
-            lenfield = self._lenfields[fieldname] = whoosh3._lenfield(fieldname)
-        self.column(lenfield, whoosh3.LENGTHS_COLUMN).add(docnum, length_to_byte(length))
-        self._totals[fieldname] += length
-
-    def indexed(self, fieldname: str, field, value, with_column: bool) -> tuple:
-        """(``field.index(value)`` as a list, ``field.to_column_value(value)``, None
-        without a column or not ``with_column``)."""
-        if not with_column:
-            return list(field.index(value)), None
-        memo = self._memo.get(fieldname, {})
-        key = (type(value), value) if isinstance(value, (str, int, float)) else None
-        found = None if memo is None or key is None else memo.get(key)
-        if found is None:
-            found = (list(field.index(value)),
-                     field.to_column_value(value) if field.column_type else None)
-            if memo is not None and key is not None:
-                if len(memo) >= _MEMO_VALUES:  # a field of distinct values: stop
-                    self._memo[fieldname] = None
-                else:
-                    memo[key] = found
-                    self._memo[fieldname] = memo
-        return found
-
-
 class ArraySegmentWriter(SegmentWriter):
     """A writer of one new segment of ``ix``, without the index's lock (the main process
     holds it), postings in `_Postings`; `finish` writes the segment and returns it.
@@ -316,11 +263,11 @@ class ArraySegmentWriter(SegmentWriter):
         # SegmentWriter.add_document, less what the schema checked at start does not use
         # (vectors, spelling words); postings go to arrays. What W3's per-document writer
         # does per field (stored value, length byte and total, column value) is done here
-        # on its column writers (`_DocumentParts`), in the same order.
+        # on its column writers (`DocumentParts`), in the same order.
         self._check_state()
         parts = self.__dict__.get("_document_parts")
         if parts is None:
-            parts = self._document_parts = _DocumentParts(self.perdocwriter)
+            parts = self._document_parts = DocumentParts(self.perdocwriter)
         schema = self.schema
         docnum = self.docnum
         docboost = self._doc_boost(fields)
@@ -387,19 +334,19 @@ class ArraySegmentWriter(SegmentWriter):
                 lastfield = fieldname
                 kind = self._kinds[fieldname]
                 chars = self._analyses.get(fieldname, (None, False))[1]
-                add = _posting_adder(fieldwriter)
+                add = posting_adder(fieldwriter)
                 postings = getattr(fieldwriter, "_postwriter", None)
                 bulk = getattr(postings, "add_arrays", None) if kind != "bytes" else None
                 size = (field.format.fixed_value_size() or 0) if kind == "bytes" else 0
                 lengths = [length or 0 for length in
-                           _stored_lengths(self._lengths.get(fieldname), self.docnum)]
+                           stored_lengths(self._lengths.get(fieldname), self.docnum)]
             if whole:
                 docs, weights, extra, data = (parts[0] if len(parts) == 1 else
-                                              [_joined([part[i] for part in parts]) for i in range(4)])
+                                              [joined([part[i] for part in parts]) for i in range(4)])
                 if kind == "bytes":
-                    values = _fixed_values(parts, size)
+                    values = fixed_values(parts, size)
                     if values is None:
-                        _add_through(fieldwriter, add, tbytes, parts, lengths)
+                        add_through(fieldwriter, add, tbytes, parts, lengths)
                         continue
                 else:
                     values = None if kind == "none" else PositionArrays(extra, data, chars)
@@ -408,12 +355,12 @@ class ArraySegmentWriter(SegmentWriter):
             fieldwriter.start_term(tbytes)
             if kind == "bytes":  # each part's value ends count from its own start
                 for docs, weights, extra, data in parts:
-                    _add_bytes(add, docs, weights, extra, data, lengths)
+                    add_bytes(add, docs, weights, extra, data, lengths)
             else:
                 if len(parts) == 1:
                     docs, weights, extra, data = parts[0]
                 else:
-                    docs, weights, extra, data = (_joined([part[i] for part in parts])
+                    docs, weights, extra, data = (joined([part[i] for part in parts])
                                                   for i in range(4))
                 values = None if kind == "none" else PositionArrays(extra, data, chars)
                 term_lengths = list(map(lengths.__getitem__, docs))
@@ -432,44 +379,6 @@ class ArraySegmentWriter(SegmentWriter):
         return self.get_segment()
 
 
-def _joined(parts: list):
-    """A term's parts (arrays, bytearrays or None) as one."""
-    if parts[0] is None:
-        return None
-    joined = parts[0][:]
-    for part in parts[1:]:
-        joined += part
-    return joined
-
-
-def _fixed_values(parts: list, size: int) -> bytes | None:
-    """A term's value bytes as one string when each posting's value is ``size`` bytes
-    (a fixed-size format's), else None."""
-    if not size:
-        return None
-    for docs, _, ends, _ in parts:
-        if ends != array("I", range(size, size * len(docs) + 1, size)):
-            return None
-    return b"".join(bytes(data) for *_, data in parts)
-
-
-def _add_through(fieldwriter, add, tbytes: bytes, parts: list, lengths: list[int]) -> None:
-    """A term of value bytes, a posting at a time through the field writer."""
-    fieldwriter.start_term(tbytes)
-    for docs, weights, ends, data in parts:
-        _add_bytes(add, docs, weights, ends, data, lengths)
-    fieldwriter.finish_term()
-
-
-def _add_bytes(add, docs, weights, ends, values, lengths: list[int]) -> None:
-    """A term's postings with their value bytes, one ``add`` each."""
-    values = bytes(values)
-    start = 0
-    for docnum, weight, end in zip(docs, weights, ends):
-        add(docnum, weight, values[start:end], lengths[docnum] or None)
-        start = end
-
-
 def _encoded(fmt, found: dict[str, list[int]], chars: bool) -> list:
     """``field.index``'s items from an analysis' occurrences (Whoosh's value bytes)."""
     width = 3 if chars else 1
@@ -483,22 +392,3 @@ def _decoded(fmt, items) -> dict[str, list[int]]:
     return {tbytes.decode("utf-8"): deltas_of(fmt.decode_characters(vbytes) if chars
                                               else fmt.decode_positions(vbytes), chars)
             for tbytes, _, _, vbytes in items}
-
-
-def _posting_adder(fieldwriter):
-    """The field writer's ``add``, or straight its postings writer's ``add_posting`` when
-    ``add`` is W3's, which only forwards to it (one call less per posting)."""
-    postings = getattr(fieldwriter, "_postwriter", None)
-    if type(fieldwriter).add is whoosh3.W3FieldWriter.add and postings is not None:
-        return postings.add_posting
-    return fieldwriter.add
-
-
-def _stored_lengths(lengths: array | None, count: int) -> list:
-    """Each document's field length as Whoosh's writer reads it back from the segment's
-    length column: rounded to its stored byte, None without it, 0 when there is no column."""
-    if lengths is None:
-        return [0] * count
-    rounded = {length: byte_to_length(length_to_byte(length)) if length else None
-               for length in set(lengths)}
-    return [rounded[length] for length in lengths] + [None] * (count - len(lengths))
