@@ -13,12 +13,14 @@ _MEMO_VALUES = 4096  # distinct values of a field remembered by `DocumentParts`
 
 
 class DocumentParts:
-    """W3's per-document writer's parts, reached once: its stored fields, its column
+    """W3's per-document writer's parts, reached once: the schema's fields (``plans``,
+    fields of ``analysed`` taking an analysis, of ``values`` postings with value bytes),
+    its stored fields, its column
     writers and field-length totals (``add_field`` and ``add_column_value`` less their
     calls per field), and each value's postings and column value for fields without
     analysis, which repeat (facets, dates), remembered up to ``_MEMO_VALUES`` per field."""
 
-    def __init__(self, perdocwriter) -> None:
+    def __init__(self, perdocwriter, schema, analysed: set[str], values: set[str]) -> None:
         if type(perdocwriter) is not whoosh3.W3PerDocWriter or not all(
                 hasattr(perdocwriter, name) for name in _PERDOC_PARTS):
             raise OffresError("version de Whoosh non prise en charge pour l'indexation "
@@ -28,6 +30,11 @@ class DocumentParts:
         self._totals = perdocwriter._fieldlengths
         self._lenfields: dict[str, str] = {}
         self._memo: dict[str, dict | None] = {}
+        # Per field: (field, indexed, analysed, scorable, stored, column type, whether
+        # its postings keep value bytes), what the writer asks of each field.
+        self.plans = {name: (field, field.indexed, name in analysed, field.scorable,
+                             field.stored, field.column_type, name in values)
+                      for name, field in schema.items()}
 
     def column(self, fieldname: str, column):
         writer = self._writers.get(fieldname)

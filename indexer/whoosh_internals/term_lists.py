@@ -37,6 +37,7 @@ from indexer.whoosh_internals.position_blocks import (PositionArrays, array_byte
 _TERM_INFO = struct.Struct("!BfIBBfIIqi")
 _KEY_VALUE = struct.Struct("!ii")  # filetables' lengths of a key and its value
 _FIELD_ID = struct.Struct("!H")
+_U16, _U32 = struct.Struct("<H"), struct.Struct("<I")  # typecodes H and I, little-endian
 _ONE = bytes([WEIGHTS_ONE])
 _SAME = bytes([WEIGHTS_SAME])
 _EACH = bytes([WEIGHTS_EACH])
@@ -189,14 +190,14 @@ class TermLists:
                 return None
         else:
             encoding, encoded = VALUES_FIXED, values
-        if len(ids) == 1:
+        if len(ids) == 1:  # most terms: a rare word's one posting
             first = ids[0]
-            typecode = typecode_for(first)
-            head = typecode.encode("ascii") + array_bytes(array(typecode, ids))
+            head = (b"B" + bytes((first,)) if first < 1 << 8 else
+                    b"H" + _U16.pack(first) if first < 1 << 16 else b"I" + _U32.pack(first))
             floats = array("f", weights)
-            weight = sum(floats)
-            maxweight = max(0, weights[0])
-            mark = _ONE if floats[0] == 1.0 else _SAME + array_bytes(floats)
+            weight = floats[0] + 0  # as sum() of the block: -0.0 counts as 0.0
+            maxweight = weights[0] if weights[0] > 0 else 0
+            mark = _ONE if weight == 1.0 else _SAME + array_bytes(floats)
             length = lengths[0]
             minlength, maxlength = (length, length) if length else (None, 0)
         else:

@@ -267,33 +267,34 @@ class ArraySegmentWriter(SegmentWriter):
         self._check_state()
         parts = self.__dict__.get("_document_parts")
         if parts is None:
-            parts = self._document_parts = DocumentParts(self.perdocwriter)
-        schema = self.schema
+            parts = self._document_parts = DocumentParts(
+                self.perdocwriter, self.schema, set(self._analyses),
+                {name for name, kind in self._kinds.items() if kind == "bytes"})
+        plans = parts.plans
         docnum = self.docnum
         docboost = self._doc_boost(fields)
-        fieldnames = sorted(name for name in fields if not name.startswith("_"))
-        self._check_fields(schema, fieldnames)
+        special = any(name.startswith("_") for name in fields)  # boosts, stored values
+        fieldnames = sorted(name for name in fields if not name.startswith("_")) if special else sorted(fields)
+        unknown = [name for name in fieldnames if name not in plans]
+        if unknown:
+            self._check_fields(self.schema, unknown)
         self.perdocwriter.start_doc(docnum)
         stored = self.perdocwriter._storedfields
-        analysed = self._analyses
         for fieldname in fieldnames:
-            value = fields.get(fieldname)
+            value = fields[fieldname]
             if value is None:
                 continue
-            field = schema[fieldname]
-            customval = fields.get("_stored_%s" % fieldname, value)
-            column = field.column_type
+            field, indexed, analysed, scorable, keep, column, values = plans[fieldname]
+            customval = fields.get("_stored_%s" % fieldname, value) if special else value
             colvalue = None
-            length = 0
-            if field.indexed:
-                boost = self._field_boost(fields, fieldname, docboost)
-                if fieldname in analysed:
+            if indexed:
+                boost = self._field_boost(fields, fieldname, docboost) if special else docboost
+                if analysed:
                     length = self._index(fieldname, field, value, docnum, boost)
                 else:  # `_index` of a field without analysis, its items remembered
                     items, colvalue = parts.indexed(fieldname, field, value, customval is value)
-                    length = self.pool.add_field(fieldname, items, docnum, boost, field.scorable,
-                                                 self._kinds[fieldname] == "bytes")
-                if length and field.scorable:
+                    length = self.pool.add_field(fieldname, items, docnum, boost, scorable, values)
+                if length and scorable:
                     lengths = self._lengths.get(fieldname)
                     if lengths is None:
                         lengths = self._lengths[fieldname] = array("I")
@@ -301,7 +302,7 @@ class ArraySegmentWriter(SegmentWriter):
                         lengths.extend(itertools.repeat(0, docnum + 1 - len(lengths)))
                     lengths[docnum] = length
                     parts.length(fieldname, docnum, length)
-            if field.stored and customval is not None:
+            if keep and customval is not None:
                 stored[fieldname] = customval
             if column and customval is not None:
                 if colvalue is None:
