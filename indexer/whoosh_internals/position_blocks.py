@@ -28,8 +28,10 @@ def typecode_for(largest: int, smallest: int = 0) -> str:
 
 def typed(numbers) -> bytes:
     """A typecode and the numbers in the smallest type that holds them."""
-    if not numbers:
-        return b"B"
+    try:  # most often bytes (and what typecode_for picks for them)
+        return b"B" + array("B", numbers).tobytes()
+    except OverflowError:
+        pass
     typecode = typecode_for(max(numbers), min(numbers))
     return typecode.encode("ascii") + array_bytes(array(typecode, numbers))
 

@@ -26,14 +26,16 @@ from operator import itemgetter
 from typing import Callable
 
 from whoosh import formats
-from whoosh.codec import whoosh3
-from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from indexer.errors import OffresError
 from indexer.whoosh_internals.codec import array_kind, offres_codec
+from indexer.whoosh_internals.document_parts import DocumentParts
 from indexer.whoosh_internals.position_blocks import (PositionArrays, absolute, codes_of,
                                                       deltas_of, whoosh_bytes)
+from indexer.whoosh_internals.term_lists import TermLists, usable
+from indexer.whoosh_internals.term_parts import (add_bytes, add_through, fixed_values, joined,
+                                                 posting_adder, stored_lengths)
 
 Occurrences = Callable[[str, bool], dict[str, list[int]]]
 
@@ -259,39 +261,54 @@ class ArraySegmentWriter(SegmentWriter):
 
     def add_document(self, **fields) -> None:
         # SegmentWriter.add_document, less what the schema checked at start does not use
-        # (vectors, spelling words); postings go to arrays.
+        # (vectors, spelling words); postings go to arrays. What W3's per-document writer
+        # does per field (stored value, length byte and total, column value) is done here
+        # on its column writers (`DocumentParts`), in the same order.
         self._check_state()
-        perdocwriter = self.perdocwriter
-        schema = self.schema
+        parts = self.__dict__.get("_document_parts")
+        if parts is None:
+            parts = self._document_parts = DocumentParts(
+                self.perdocwriter, self.schema, set(self._analyses),
+                {name for name, kind in self._kinds.items() if kind == "bytes"})
+        plans = parts.plans
         docnum = self.docnum
         docboost = self._doc_boost(fields)
-        fieldnames = sorted(name for name in fields if not name.startswith("_"))
-        self._check_fields(schema, fieldnames)
-        perdocwriter.start_doc(docnum)
+        special = any(name.startswith("_") for name in fields)  # boosts, stored values
+        fieldnames = sorted(name for name in fields if not name.startswith("_")) if special else sorted(fields)
+        unknown = [name for name in fieldnames if name not in plans]
+        if unknown:
+            self._check_fields(self.schema, unknown)
+        self.perdocwriter.start_doc(docnum)
+        stored = self.perdocwriter._storedfields
         for fieldname in fieldnames:
-            value = fields.get(fieldname)
+            value = fields[fieldname]
             if value is None:
                 continue
-            field = schema[fieldname]
-            length = 0
-            if field.indexed:
-                length = self._index(fieldname, field, value, docnum,
-                                     self._field_boost(fields, fieldname, docboost))
-                if length and field.scorable:
+            field, indexed, analysed, scorable, keep, column, values = plans[fieldname]
+            customval = fields.get("_stored_%s" % fieldname, value) if special else value
+            colvalue = None
+            if indexed:
+                boost = self._field_boost(fields, fieldname, docboost) if special else docboost
+                if analysed:
+                    length = self._index(fieldname, field, value, docnum, boost)
+                else:  # `_index` of a field without analysis, its items remembered
+                    items, colvalue = parts.indexed(fieldname, field, value, customval is value)
+                    length = self.pool.add_field(fieldname, items, docnum, boost, scorable, values)
+                if length and scorable:
                     lengths = self._lengths.get(fieldname)
                     if lengths is None:
                         lengths = self._lengths[fieldname] = array("I")
                     if len(lengths) <= docnum:
                         lengths.extend(itertools.repeat(0, docnum + 1 - len(lengths)))
                     lengths[docnum] = length
-                else:
-                    length = 0
-            customval = fields.get("_stored_%s" % fieldname, value)
-            perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
-            column = field.column_type
+                    parts.length(fieldname, docnum, length)
+            if keep and customval is not None:
+                stored[fieldname] = customval
             if column and customval is not None:
-                perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
-        perdocwriter.finish_doc()
+                if colvalue is None:
+                    colvalue = field.to_column_value(customval)
+                parts.column(fieldname, column).add(docnum, colvalue)
+        self.perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
 
@@ -299,31 +316,52 @@ class ArraySegmentWriter(SegmentWriter):
         """Write the postings through the codec's field writer and return the segment."""
         self.perdocwriter.close()
         fieldwriter = self.fieldwriter
+        # Made with arrays (some field's postings are arrays), whole terms go out in one
+        # call each where the field writer is W3's (`TermLists`); else through its methods.
+        terms = (TermLists(fieldwriter) if usable(fieldwriter)
+                 and any(kind != "bytes" for kind in self._kinds.values()) else None)
         lastfield = None
         bulk = add = kind = chars = None
+        whole = False
+        size = 0
         lengths: list[int] = []
         for (fieldname, tbytes), parts in self.pool.items():
             if fieldname != lastfield:
                 if lastfield is not None:
                     fieldwriter.finish_field()
-                fieldwriter.start_field(fieldname, self.schema[fieldname])
+                field = self.schema[fieldname]
+                fieldwriter.start_field(fieldname, field)
+                whole = terms is not None and terms.start_field(field)
                 lastfield = fieldname
                 kind = self._kinds[fieldname]
                 chars = self._analyses.get(fieldname, (None, False))[1]
-                add = _posting_adder(fieldwriter)
+                add = posting_adder(fieldwriter)
                 postings = getattr(fieldwriter, "_postwriter", None)
                 bulk = getattr(postings, "add_arrays", None) if kind != "bytes" else None
+                size = (field.format.fixed_value_size() or 0) if kind == "bytes" else 0
                 lengths = [length or 0 for length in
-                           _stored_lengths(self._lengths.get(fieldname), self.docnum)]
+                           stored_lengths(self._lengths.get(fieldname), self.docnum)]
+            if whole:
+                docs, weights, extra, data = (parts[0] if len(parts) == 1 else
+                                              [joined([part[i] for part in parts]) for i in range(4)])
+                if kind == "bytes":
+                    values = fixed_values(parts, size)
+                    if values is None:
+                        add_through(fieldwriter, add, tbytes, parts, lengths)
+                        continue
+                else:
+                    values = None if kind == "none" else PositionArrays(extra, data, chars)
+                terms.add(tbytes, docs, weights, list(map(lengths.__getitem__, docs)), values)
+                continue
             fieldwriter.start_term(tbytes)
             if kind == "bytes":  # each part's value ends count from its own start
                 for docs, weights, extra, data in parts:
-                    _add_bytes(add, docs, weights, extra, data, lengths)
+                    add_bytes(add, docs, weights, extra, data, lengths)
             else:
                 if len(parts) == 1:
                     docs, weights, extra, data = parts[0]
                 else:
-                    docs, weights, extra, data = (_joined([part[i] for part in parts])
+                    docs, weights, extra, data = (joined([part[i] for part in parts])
                                                   for i in range(4))
                 values = None if kind == "none" else PositionArrays(extra, data, chars)
                 term_lengths = list(map(lengths.__getitem__, docs))
@@ -342,25 +380,6 @@ class ArraySegmentWriter(SegmentWriter):
         return self.get_segment()
 
 
-def _joined(parts: list):
-    """A term's parts (arrays, bytearrays or None) as one."""
-    if parts[0] is None:
-        return None
-    joined = parts[0][:]
-    for part in parts[1:]:
-        joined += part
-    return joined
-
-
-def _add_bytes(add, docs, weights, ends, values, lengths: list[int]) -> None:
-    """A term's postings with their value bytes, one ``add`` each."""
-    values = bytes(values)
-    start = 0
-    for docnum, weight, end in zip(docs, weights, ends):
-        add(docnum, weight, values[start:end], lengths[docnum] or None)
-        start = end
-
-
 def _encoded(fmt, found: dict[str, list[int]], chars: bool) -> list:
     """``field.index``'s items from an analysis' occurrences (Whoosh's value bytes)."""
     width = 3 if chars else 1
@@ -374,22 +393,3 @@ def _decoded(fmt, items) -> dict[str, list[int]]:
     return {tbytes.decode("utf-8"): deltas_of(fmt.decode_characters(vbytes) if chars
                                               else fmt.decode_positions(vbytes), chars)
             for tbytes, _, _, vbytes in items}
-
-
-def _posting_adder(fieldwriter):
-    """The field writer's ``add``, or straight its postings writer's ``add_posting`` when
-    ``add`` is W3's, which only forwards to it (one call less per posting)."""
-    postings = getattr(fieldwriter, "_postwriter", None)
-    if type(fieldwriter).add is whoosh3.W3FieldWriter.add and postings is not None:
-        return postings.add_posting
-    return fieldwriter.add
-
-
-def _stored_lengths(lengths: array | None, count: int) -> list:
-    """Each document's field length as Whoosh's writer reads it back from the segment's
-    length column: rounded to its stored byte, None without it, 0 when there is no column."""
-    if lengths is None:
-        return [0] * count
-    rounded = {length: byte_to_length(length_to_byte(length)) if length else None
-               for length in set(lengths)}
-    return [rounded[length] for length in lengths] + [None] * (count - len(lengths))
