@@ -324,6 +324,14 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
         return self._positions
 
 
+# Postings per block of the segments offres writes (W3Codec's default is 128). A cold
+# search of two common words reads every block of their positions, and each block costs a
+# header, a zlib call and a few numpy views: 1,024 took the cold p95 at 100,000 offers from
+# 67 to 49 ms (CPU) with the same results and the same build time (BENCHMARKS.md). A
+# highlight reads the blocks of its ten offers only, now of up to 1,024 postings each.
+BLOCK_LIMIT = 1024
+
+
 class ArrayCodec(whoosh3.W3Codec):
     """``W3Codec`` with `ArrayPostingsWriter` / `ArrayLeafMatcher` for term postings."""
 
@@ -349,8 +357,9 @@ _W3_PARTS = {
 
 @lru_cache(maxsize=1)
 def offres_codec():
-    """The codec new segments are written with: `ArrayCodec` when this Whoosh has the W3
-    internals it builds on and a posting list round-trips through it, else ``W3Codec()``."""
+    """The codec new segments are written with: `ArrayCodec` (blocks of `BLOCK_LIMIT`
+    postings) when this Whoosh has the W3 internals it builds on and a posting list
+    round-trips through it, else ``W3Codec()``."""
     return choose_codec(_W3_PARTS)
 
 
@@ -358,9 +367,9 @@ def choose_codec(parts: dict) -> whoosh3.W3Codec:
     """`ArrayCodec` if each class of ``parts`` has its names and a list round-trips, else W3's."""
     try:
         if all(hasattr(cls, name) for cls, names in parts.items() for name in names):
-            codec = ArrayCodec()
-            if _round_trips(codec):
-                return codec
+            # Checked with W3's 128 postings a block: its 300 postings then span 3 blocks.
+            if _round_trips(ArrayCodec()):
+                return ArrayCodec(blocklimit=BLOCK_LIMIT)
     except (AttributeError, TypeError, ValueError, struct.error):
         pass
     return whoosh3.W3Codec()

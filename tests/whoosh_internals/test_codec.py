@@ -22,7 +22,8 @@ from indexer import build_index, open_index
 from indexer.schema import body_text, make_schema, stored_offer
 from indexer.searching.scoring import TermScores
 from indexer.store import live_build
-from indexer.whoosh_internals.codec import ArrayCodec, array_kind, choose_codec, offres_codec
+from indexer.whoosh_internals.codec import (BLOCK_LIMIT, ArrayCodec, array_kind, choose_codec,
+                                            offres_codec)
 from indexer.whoosh_internals.position_blocks import PositionArrays
 from indexer.whoosh_internals.postings import positions, term_values
 
@@ -40,6 +41,7 @@ def test_this_whoosh_gets_the_array_codec():
     codec = offres_codec()
     if whoosh.versionstring() == "2.7.4":
         assert isinstance(codec, ArrayCodec)
+        assert codec._blocklimit == BLOCK_LIMIT
     assert isinstance(codec, W3Codec)  # ArrayCodec is one; the fallback is W3's own
 
 
@@ -88,13 +90,18 @@ POSITION_SETS = {
 }
 
 
+# W3's 128 postings a block (the lists here then span several blocks) and ours.
+BLOCK_LIMITS = (128, BLOCK_LIMIT)
+
+
+@pytest.mark.parametrize("limit", BLOCK_LIMITS)
 @pytest.mark.parametrize("name", POSITION_SETS)
-def test_positions_read_back_as_whoosh_wrote_them(name):
+def test_positions_read_back_as_whoosh_wrote_them(name, limit):
     """Whoosh's value bytes in, the same bytes out of ``value()`` (re-encoded from the
     arrays), the same as W3's codec; the blocks keep arrays, not pickles."""
     fmt, postings = POSITION_SETS[name]
-    ours = _write_read(offres_codec(), fmt, postings)
-    assert ours == _write_read(W3Codec(), fmt, postings)
+    ours = _write_read(ArrayCodec(blocklimit=limit), fmt, postings)
+    assert ours == _write_read(W3Codec(blocklimit=limit), fmt, postings)
     assert ours[0] == [(d, pytest.approx(w), v) for d, w, v in postings]
     decoded = [fmt.decode_as("characters" if fmt is _CHARS else "positions", v) for _, _, v in postings]
     assert _arrays_read(fmt, postings) == decoded
@@ -199,11 +206,12 @@ def _write_read(codec, fmt, postings):
     return read, blocks, stats
 
 
+@pytest.mark.parametrize("limit", BLOCK_LIMITS)
 @pytest.mark.parametrize("name", POSTING_SETS)
-def test_posting_lists_read_back_as_w3_reads_them(name):
+def test_posting_lists_read_back_as_w3_reads_them(name, limit):
     fmt, postings = POSTING_SETS[name]
-    ours = _write_read(offres_codec(), fmt, postings)
-    w3 = _write_read(W3Codec(), fmt, postings)
+    ours = _write_read(ArrayCodec(blocklimit=limit), fmt, postings)
+    w3 = _write_read(W3Codec(blocklimit=limit), fmt, postings)
     assert ours == w3
     read, _, _ = ours
     if fmt.fixed_value_size() != 0:

@@ -14,6 +14,10 @@ from indexer.whoosh_internals.codec import ArrayCodec, offres_codec, posting_lis
 from indexer.whoosh_internals.occurrences import stepped_term_block, term_block
 from indexer.whoosh_internals.postings import _blocks
 
+# W3's 128 postings a block, not offres_codec()'s BLOCK_LIMIT: the lists here then span
+# several blocks, and the readers are the same at any limit.
+CODEC = ArrayCodec()
+
 _CHARS, _POSES = Characters(), Positions()
 WORDS = "éducatrice spécialisée à Nouméa, CDI temps plein".split()
 
@@ -94,9 +98,9 @@ def _same(a, b) -> bool:
 
 
 def _check(fmt, postings):
-    data, terminfo, matcher = posting_list(offres_codec(), fmt, postings, 3)
-    assert isinstance(offres_codec(), ArrayCodec)
-    fresh = lambda: posting_list(offres_codec(), fmt, postings, 3)[2]  # noqa: E731
+    data, terminfo, matcher = posting_list(CODEC, fmt, postings, 3)
+    assert isinstance(offres_codec(), ArrayCodec)  # what CODEC stands for
+    fresh = lambda: posting_list(CODEC, fmt, postings, 3)[2]  # noqa: E731
     blocks = _blocks(matcher)
     where = [position for _, position in blocks]
     for chosen in (where, where[:1], where[-1:], where[1::2], where[::-1][:2][::-1]):
@@ -104,7 +108,7 @@ def _check(fmt, postings):
             continue
         fast = term_block(fresh(), chosen, fmt)
         assert _same(fast, stepped_term_block(fresh(), chosen, fmt))
-        in_place = offres_codec().postings_reader(BufferFile(data), terminfo, fmt)
+        in_place = CODEC.postings_reader(BufferFile(data), terminfo, fmt)
         assert _same(term_block(in_place, chosen, fmt), fast)
         assert _occurrences(fast, fmt is _CHARS) == _whooshs(fmt, postings,
                                                              set(fast.ids.tolist()))
@@ -131,11 +135,11 @@ def test_blocks_keeping_whooshs_bytes_are_read_through_the_matcher():
     values = [_POSES.encode([d]) for d in range(300)]
     values[200] = b"\x00\x00\x00\x02" + values[200][4:]  # its count is not its positions''' count
     postings = [(d, 1.0, v) for d, v in enumerate(values)]
-    _, _, matcher = posting_list(offres_codec(), _POSES, postings, 3)
+    _, _, matcher = posting_list(CODEC, _POSES, postings, 3)
     where = [position for _, position in _blocks(matcher)]
     matcher._goto(where[1])
     assert matcher.position_arrays() is None
-    fresh = lambda: posting_list(offres_codec(), _POSES, postings, 3)[2]  # noqa: E731
+    fresh = lambda: posting_list(CODEC, _POSES, postings, 3)[2]  # noqa: E731
     for chosen in (where, where[:1], where[1:]):
         assert _same(term_block(fresh(), chosen, _POSES),
                      stepped_term_block(fresh(), chosen, _POSES))
