@@ -29,16 +29,14 @@ so; a block holding any value of another shape keeps Whoosh's bytes.
 (`indexer.whoosh_internals.occurrences` turns them into numpy arrays); ``value()``, for
 Whoosh's own searcher, re-encodes a posting's Whoosh bytes only when asked for it.
 
-Writing: ``add_posting`` takes Whoosh's value bytes (Whoosh's segment writer, and merges,
-feed it so) and the block decodes them once, one ``pickle.loads`` each;
-`ArrayPostingsWriter.add_arrays` takes a whole term's postings as arrays, positions as
-their deltas (the build's segment writer), and writes the same blocks, pickling nothing.
-The posting files start with ``OfA2``; ``OfA1`` files (positions as Whoosh's bytes, the
-only difference) are still read.
-Weights are float32 like W3's: scores are the same to the bit. Whoosh's own searcher
-reads these indexes (the codec is pickled in each segment). Vector postings keep W3's
-format. `offres_codec` checks, once, that this Whoosh has the W3 internals used here and
-that a block round-trips; otherwise it returns a plain ``W3Codec``.
+Writing: ``add_posting`` takes Whoosh's value bytes (Whoosh's segment writer and merges
+feed it so), decoded once, one ``pickle.loads`` each; `ArrayPostingsWriter.add_arrays`
+takes a whole term's postings as arrays, positions as their deltas (the build's segment
+writer), and writes the same blocks, pickling nothing. Posting files start with ``OfA2``;
+``OfA1`` files (positions as Whoosh's bytes, the only difference) are still read. Weights
+are float32 like W3's: scores are the same to the bit. Whoosh's own searcher reads these
+indexes (the codec, with its block size, is pickled in each segment); vector postings keep
+W3's format.
 """
 
 from __future__ import annotations
@@ -324,11 +322,7 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
         return self._positions
 
 
-# Postings per block of the segments offres writes (W3Codec's default is 128). A cold
-# search of two common words reads every block of their positions, and each block costs a
-# header, a zlib call and a few numpy views: 1,024 took the cold p95 at 100,000 offers from
-# 67 to 49 ms (CPU) with the same results and the same build time (BENCHMARKS.md). A
-# highlight reads the blocks of its ten offers only, now of up to 1,024 postings each.
+# Postings per block (W3's 128): a cold search reads fewer, larger position blocks (BENCHMARKS.md).
 BLOCK_LIMIT = 1024
 
 
@@ -357,18 +351,15 @@ _W3_PARTS = {
 
 @lru_cache(maxsize=1)
 def offres_codec():
-    """The codec new segments are written with: `ArrayCodec` (blocks of `BLOCK_LIMIT`
-    postings) when this Whoosh has the W3 internals it builds on and a posting list
-    round-trips through it, else ``W3Codec()``."""
+    """The codec of new segments: `choose_codec` for this Whoosh's W3 internals."""
     return choose_codec(_W3_PARTS)
 
 
 def choose_codec(parts: dict) -> whoosh3.W3Codec:
-    """`ArrayCodec` if each class of ``parts`` has its names and a list round-trips, else W3's."""
+    """`ArrayCodec` of `BLOCK_LIMIT` if each class of ``parts`` has its names and a list round-trips, else W3's."""
     try:
         if all(hasattr(cls, name) for cls, names in parts.items() for name in names):
-            # Checked with W3's 128 postings a block: its 300 postings then span 3 blocks.
-            if _round_trips(ArrayCodec()):
+            if _round_trips(ArrayCodec()):  # 128 a block: the check's list spans 3 blocks
                 return ArrayCodec(blocklimit=BLOCK_LIMIT)
     except (AttributeError, TypeError, ValueError, struct.error):
         pass
