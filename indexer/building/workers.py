@@ -93,17 +93,13 @@ def _die_with_parent() -> None:
 
 
 def _release_parse_memory() -> None:
-    """Empty the parse phase's memos and hand the freed memory back to the system, before the
-    worker merges its runs and writes its segment (the build's peak): tens of MB per worker
-    at 100,000 offers that the few losing duplicates read again do not need."""
-    from indexer.analysis import folding, memo
-    from indexer.building import vocabulary
-    from indexer.parsing import fields, labels
+    """Empty the parse phase's label and folding caches and hand the freed memory back to the
+    system, before the worker merges its runs and writes its segment (the end of the build):
+    the few losing duplicates read again do not need them."""
+    from indexer.analysis import folding
+    from indexer.parsing import labels
 
-    memo._MEMO.clear()
-    vocabulary._FORMS.clear()
-    for cached in (fields._line_label, labels.fold, labels.field_of_label, folding.fold,
-                   folding.fold_key):
+    for cached in (labels.fold, labels.field_of_label, folding.fold, folding.fold_key):
         cached.cache_clear()
     _trim_heap()
 

@@ -8,8 +8,7 @@ from whoosh import index as whoosh_index
 import indexer.building.workers as workers
 from indexer import build_index
 from indexer.analysis import folding, memo
-from indexer.building import vocabulary
-from indexer.parsing import fields, labels, parse_offer
+from indexer.parsing import labels, parse_offer
 from indexer.store import live_build
 
 
@@ -64,15 +63,11 @@ def test_spilling_runs_and_releasing_memory_leave_the_segments_as_they_are(tmp_p
     assert spilled == in_memory
 
 
-def test_releasing_the_parse_memory_empties_the_memos_and_parses_alike(tmp_path):
+def test_releasing_the_parse_memory_empties_the_caches_and_parses_alike(tmp_path):
     corpus = _corpus(tmp_path)
     before = parse_offer(corpus / "o007.txt")
-    assert memo.index_occurrences("L’éducatrice de l'ASE", chars=False)
-    vocabulary.words(before)
     workers._release_parse_memory()
-    assert memo._MEMO == {} and vocabulary._FORMS == {}
-    for cached in (fields._line_label, labels.fold, labels.field_of_label, folding.fold,
-                   folding.fold_key):
+    for cached in (labels.fold, labels.field_of_label, folding.fold, folding.fold_key):
         assert cached.cache_info().currsize == 0
     assert parse_offer(corpus / "o007.txt") == before
     assert memo.index_occurrences("L’éducatrice de l'ASE", chars=False) == {"educateu": [0], "ase": [1]}
