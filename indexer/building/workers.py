@@ -12,6 +12,7 @@ index. No offer crosses a process boundary and no process holds the whole corpus
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 from pathlib import Path
 
@@ -59,6 +60,12 @@ class _Shard:
         returns the segment and the vocabulary of the documents kept."""
         for _, source, digest in losers:
             self._forget(source, digest)
+        pool = self.writer.pool
+        if pool.runs and pool.fields:
+            # What finishing starts with; the merge of the runs then needs little of the
+            # memory the arrays took, so it can go back to the system first.
+            pool.spill()
+            _trim_heap()
         segment = self.writer.finish()
         for docnum, _, _ in losers:
             segment.delete_document(docnum)
@@ -85,6 +92,27 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
+def _release_parse_memory() -> None:
+    """Empty the parse phase's label and folding caches and hand the freed memory back to the
+    system, before the worker merges its runs and writes its segment (the end of the build):
+    the few losing duplicates read again do not need them."""
+    from indexer.analysis import folding
+    from indexer.parsing import labels
+
+    for cached in (labels.fold, labels.field_of_label, folding.fold, folding.fold_key):
+        cached.cache_clear()
+    _trim_heap()
+
+
+def _trim_heap() -> None:
+    """Give the free memory of the C heap back to the system (glibc's ``malloc_trim``): freed
+    objects otherwise stay in the process, counted in its resident memory."""
+    with contextlib.suppress(Exception):  # glibc only: elsewhere the memory stays reusable
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def _shard_process(ix, corpus: Path, paths: list[Path], chunks: list[range], max_bytes: int,
                    conn, parent_ends: list, parent_pid: int) -> None:
     """A worker: parse and add its chunks of ``paths``, report each file, then on the main
@@ -100,6 +128,7 @@ def _shard_process(ix, corpus: Path, paths: list[Path], chunks: list[range], max
         for chunk in chunks:
             conn.send(("files", [(n, shard.add(paths[n])) for n in chunk]))
         conn.send(("parsed", None))
+        _release_parse_memory()
         losers = conn.recv()
         conn.send(("done", shard.finish(losers)))
     except BaseException as exc:
@@ -150,8 +179,12 @@ def write_shards(ix, corpus: Path, paths: list[Path], report: BuildReport, max_b
                 continue
             digest, doc_id, rank, stat, docnum, warnings = result
             report.warnings.extend(f"{path}: {w}" for w in warnings)
-            entries.append(Entry(str(path), digest, doc_id, rank, stat=stat))
-            shard_of[str(path)] = (shard_no, docnum)
+            source = str(path)
+            entries.append(Entry(source, digest, doc_id, rank, stat=stat))
+            shard_of[source] = (shard_no, docnum)
+        # Held while the workers write their segments otherwise (the build's peak).
+        results.clear()
+        where.clear()
         winners, duplicates = deduplicate(entries)
         merged = merge_groups(entries, winners, max_bytes)
         report.warnings.extend(merged.warnings)
@@ -215,6 +248,11 @@ def _run_workers(ix, corpus, paths, chunks, workers, max_bytes, record, settle):
     pipes = [context.Pipe() for _ in range(workers)]
     parent_ends = [parent for parent, _ in pipes]
     processes = []
+    # Fork shares this process's pages with the workers until either side writes to them; a
+    # worker's cyclic collections write to the header of every object they walk, which would
+    # copy this process's whole heap (the paths...) into each worker. Frozen, the objects
+    # are left out of collections until the workers are done.
+    gc.freeze()
     try:
         for k, (_, child) in enumerate(pipes):
             process = context.Process(
@@ -260,3 +298,4 @@ def _run_workers(ix, corpus, paths, chunks, workers, max_bytes, record, settle):
                 process.join()
         for conn in parent_ends:
             conn.close()
+        gc.unfreeze()
