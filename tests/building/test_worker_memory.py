@@ -10,6 +10,7 @@ from indexer import build_index
 from indexer.analysis import folding, memo
 from indexer.parsing import labels, parse_offer
 from indexer.store import live_build
+from support import postings_of
 
 
 def _corpus(folder: Path) -> Path:
@@ -34,12 +35,7 @@ def _segments(index_root: Path) -> list:
         for leaf in leaves:
             terms = []
             for fieldname, text in leaf.all_terms():
-                matcher = leaf.postings(fieldname, text)
-                postings = []
-                while matcher.is_active():
-                    postings.append((matcher.id(), matcher.weight(), matcher.value()))
-                    matcher.next()
-                terms.append((fieldname, text, postings))
+                terms.append((fieldname, text, postings_of(leaf, fieldname, text)))
             stored = [leaf.stored_fields(n) for n in range(leaf.doc_count_all())]
             deleted = [n for n in range(leaf.doc_count_all()) if leaf.is_deleted(n)]
             out.append((terms, stored, deleted))

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer.analysis.memo import positions_function
 from indexer.building.corpus import ReadOffer, iter_corpus, read_offer, stable_id
 from indexer.parsing import DEFAULT_MAX_BYTES
 from indexer.schema import make_schema, offer_to_document
 from indexer.whoosh_internals.segments import commit_segments, finish_segment, segment_writer
 from indexer.whoosh_internals.writer import ArraySegmentWriter
-from support import ROOT, generated_documents
+from support import (ROOT, generated_documents, index_contents, segment_analyses,
+                     write_segment)
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -50,55 +50,15 @@ def documents(tmp_path_factory) -> list[dict]:
     return docs
 
 
-def _build(folder: Path, docs: list[dict], make_writer, finish) -> Path:
-    folder.mkdir()
-    ix = whoosh_index.create_in(str(folder), make_schema())
-    main = ix.writer()
-    writer = make_writer(ix)
-    for doc in docs:
-        writer.add_document(**doc)
-    commit_segments(main, [finish(writer)])
-    return folder
-
-
-def _contents(folder: Path) -> dict:
-    """Everything a reader sees of an index, posting by posting."""
-    ix = whoosh_index.open_dir(str(folder))
-    with ix.reader() as reader:
-        schema = ix.schema
-        postings = {}
-        for fieldname, text in reader.all_terms():
-            info = reader.term_info(fieldname, text)
-            matcher = reader.postings(fieldname, text)
-            found = []
-            while matcher.is_active():
-                found.append((matcher.id(), matcher.weight(), matcher.value()))
-                matcher.next()
-            postings[fieldname, text] = (info.doc_frequency(), info.weight(), info.min_length(),
-                                         info.max_length(), info.max_weight(), found)
-        count = reader.doc_count_all()
-        scorable = [name for name, field in schema.items() if field.scorable]
-        return {
-            "postings": postings,
-            "stored": list(reader.all_stored_fields()),
-            "lengths": {name: ([reader.doc_field_length(d, name) for d in range(count)],
-                               reader.field_length(name), reader.min_field_length(name),
-                               reader.max_field_length(name)) for name in scorable},
-            "columns": {name: list(reader.column_reader(name)) for name, field in schema.items()
-                        if field.column_type},
-        }
-
-
 @pytest.mark.parametrize("limitmb", [64, 0.02])  # all in memory; runs spilled to disk
 def test_the_segment_is_whooshs(tmp_path, documents, limitmb) -> None:
     schema = make_schema()
-    analyses = {name: analysis for name, field in schema.items()
-                if (analysis := positions_function(getattr(field, "analyzer", None)))}
+    analyses = segment_analyses(schema)
     assert {"title", "body", "employer_text"} <= set(analyses)
-    whoosh = _build(tmp_path / "whoosh", documents, lambda ix: segment_writer(ix, 64), finish_segment)
-    ours = _build(tmp_path / "ours", documents, lambda ix: ArraySegmentWriter(ix, limitmb, analyses),
+    whoosh = write_segment(tmp_path / "whoosh", documents, lambda ix: segment_writer(ix, 64), finish_segment)
+    ours = write_segment(tmp_path / "ours", documents, lambda ix: ArraySegmentWriter(ix, limitmb, analyses),
                   lambda writer: writer.finish())
-    expected, got = _contents(whoosh), _contents(ours)
+    expected, got = index_contents(whoosh), index_contents(ours)
     assert len(expected["postings"]) > 1000
     assert got["postings"].keys() == expected["postings"].keys()
     for key, value in expected["postings"].items():
@@ -131,11 +91,10 @@ def test_arrays_write_the_segment_bytes_does(tmp_path, request, corpus, limitmb)
     through ``add_posting`` (``arrays=False``): the same segment files, byte for byte."""
     docs = request.getfixturevalue(corpus)
     schema = make_schema()
-    analyses = {name: analysis for name, field in schema.items()
-                if (analysis := positions_function(getattr(field, "analyzer", None)))}
+    analyses = segment_analyses(schema)
     built = {}
     for arrays in (True, False):
-        built[arrays] = _build(tmp_path / str(arrays), docs,
+        built[arrays] = write_segment(tmp_path / str(arrays), docs,
                                lambda ix, arrays=arrays: ArraySegmentWriter(ix, limitmb, analyses, arrays=arrays),
                                lambda writer: writer.finish())
     fast, reference = _segment_files(built[True]), _segment_files(built[False])

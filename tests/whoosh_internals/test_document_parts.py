@@ -8,11 +8,11 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.fields import UnknownFieldError
 
-from indexer.analysis.memo import positions_function
 from indexer.schema import make_schema
 from indexer.whoosh_internals import document_parts
-from indexer.whoosh_internals.segments import commit_segments, finish_segment, segment_writer
+from indexer.whoosh_internals.segments import finish_segment, segment_writer
 from indexer.whoosh_internals.writer import ArraySegmentWriter
+from support import index_contents, segment_analyses, write_segment
 
 _BASE = {"id": "a", "slug": "a", "source": "a.md", "digest": "d", "refs": "3134-25-0977",
          "title": "Éducateur spécialisé", "body": "Accompagner les familles à Koné.",
@@ -34,50 +34,16 @@ DOCUMENTS = [
 ]
 
 
-def _build(folder, make_writer, finish):
-    folder.mkdir()
-    ix = whoosh_index.create_in(str(folder), make_schema())
-    main = ix.writer()
-    writer = make_writer(ix)
-    for doc in DOCUMENTS:
-        writer.add_document(**doc)
-    commit_segments(main, [finish(writer)])
-    return whoosh_index.open_dir(str(folder))
-
-
-def _contents(ix) -> dict:
-    with ix.reader() as reader:
-        count = reader.doc_count_all()
-        postings = {}
-        for fieldname, text in reader.all_terms():
-            matcher = reader.postings(fieldname, text)
-            found = []
-            while matcher.is_active():
-                found.append((matcher.id(), matcher.weight(), matcher.value()))
-                matcher.next()
-            postings[fieldname, text] = found
-        return {
-            "postings": postings,
-            "stored": list(reader.all_stored_fields()),
-            "lengths": {name: [reader.doc_field_length(d, name) for d in range(count)]
-                        for name, field in ix.schema.items() if field.scorable},
-            "totals": {name: reader.field_length(name) for name, field in ix.schema.items()
-                       if field.scorable},
-            "columns": {name: list(reader.column_reader(name)) for name, field in ix.schema.items()
-                        if field.column_type},
-        }
-
-
 @pytest.mark.parametrize("memo", [4096, 2])  # values remembered; past the limit at once
 def test_documents_are_written_as_whooshs_writer_writes_them(tmp_path, monkeypatch, memo):
     monkeypatch.setattr(document_parts, "_MEMO_VALUES", memo)
     schema = make_schema()
-    analyses = {name: analysis for name, field in schema.items()
-                if (analysis := positions_function(getattr(field, "analyzer", None)))}
-    whoosh = _build(tmp_path / "whoosh", lambda ix: segment_writer(ix, 64), finish_segment)
-    ours = _build(tmp_path / "ours", lambda ix: ArraySegmentWriter(ix, 64, analyses),
-                  lambda writer: writer.finish())
-    expected, got = _contents(whoosh), _contents(ours)
+    analyses = segment_analyses(schema)
+    whoosh = write_segment(tmp_path / "whoosh", DOCUMENTS, lambda ix: segment_writer(ix, 64),
+                           finish_segment)
+    ours = write_segment(tmp_path / "ours", DOCUMENTS, lambda ix: ArraySegmentWriter(ix, 64, analyses),
+                         lambda writer: writer.finish())
+    expected, got = index_contents(whoosh), index_contents(ours)
     assert expected["stored"][3]["title"] == "Titre gardé"
     assert expected["columns"]["commune"][3] == "Autre"
     assert got == expected
