@@ -12,7 +12,9 @@ is a Whoosh segment like any other.
 
 A field may name an analysis function (``value -> {text: [(pos, startchar, endchar)]}``)
 that gives what its analyzer would: its postings are then encoded by the field's own
-format (``Positions`` or ``Characters``) without the analyzer's chain of generators.
+format (``Positions`` or ``Characters``) without the analyzer's chain of generators. The
+French analyzer's fields keep their occurrences as rows of numbered terms
+(`indexer.analysis.batch`), grouped into postings a run at a time (`FieldRows`).
 """
 
 from __future__ import annotations
@@ -28,11 +30,14 @@ from typing import Callable
 from whoosh import formats
 from whoosh.writing import SegmentWriter
 
+from indexer.analysis.batch import TermRows
+from indexer.analysis.memo import index_occurrences
 from indexer.errors import OffresError
 from indexer.whoosh_internals.codec import array_kind, offres_codec
 from indexer.whoosh_internals.document_parts import DocumentParts
-from indexer.whoosh_internals.position_blocks import (PositionArrays, absolute, codes_of,
-                                                      deltas_of, whoosh_bytes)
+from indexer.whoosh_internals.occurrence_rows import (FieldRows, decoded_occurrences,
+                                                     encoded_items, rows_of)
+from indexer.whoosh_internals.position_blocks import PositionArrays, codes_of, whoosh_bytes
 from indexer.whoosh_internals.term_lists import TermLists, usable
 from indexer.whoosh_internals.term_parts import (add_bytes, add_through, fixed_values, joined,
                                                  posting_adder, stored_lengths)
@@ -45,6 +50,9 @@ _PARTS = ("perdocwriter", "fieldwriter", "pool", "_close_segment", "_assemble_se
 _RUN = struct.Struct("<HHIII")  # field name and term lengths, postings, extra items, data bytes
 _TERM_COST = 400  # estimated bytes of a term's arrays and dict entry
 _POSTING_COST = 18  # estimated bytes of a posting besides its value
+_ROW_COST = 48  # estimated bytes of an occurrence row, with what sorting the rows takes
+_BLOCK_COST = 200  # estimated bytes of a document's rows besides the rows
+_TERMS_LIMIT = 500_000  # term numbers kept across runs; beyond, a run starts them again
 
 
 class _Postings:
@@ -64,6 +72,8 @@ class _Postings:
         self.size = 0
         self.runs: list = []
         self.kinds: dict[str, str] = {}  # field -> "occurrences", "none" or "bytes"
+        self.rows: dict[str, FieldRows] = {}  # "occurrences" fields' postings, as rows
+        self.terms = TermRows()  # the numbers of the rows' terms
 
     def _terms(self, fieldname: str) -> dict:
         terms = self.fields.get(fieldname)
@@ -76,25 +86,19 @@ class _Postings:
         """Add one document's occurrences of a field (term -> flat numbers, ``width`` per
         occurrence), each term weighing its count times ``weigh``, times ``boost``;
         returns the field's length in the document."""
-        terms = self._terms(fieldname)
-        size = length = 0
-        for text, flat in found.items():
-            entry = terms.get(text)
-            if entry is None:
-                entry = terms[text] = (array("I"), array("d"), array("I"), array("i"))
-                size += _TERM_COST + len(text)
-            docs, weights, counts, numbers = entry
-            freq = len(flat) // width
-            docs.append(docnum)
-            weights.append(freq * weigh * boost)
-            counts.append(freq)
-            numbers.extend(flat)
-            size += _POSTING_COST + 4 * len(flat)
-            length += freq
-        self.size += size
+        return self.add_rows(fieldname, rows_of(found, self.terms.number, width == 3), docnum,
+                             weigh, boost, width == 3)
+
+    def add_rows(self, fieldname: str, rows, docnum: int, weigh: float, boost: float,
+                 chars: bool) -> int:
+        """`add_occurrences` with the occurrences as rows of `terms` (`FieldRows`)."""
+        self.size += _ROW_COST * len(rows) + _BLOCK_COST
         if self.size > self.limit:
-            self.spill()
-        return length
+            self.spill()  # this document's rows go with the next run
+        field = self.rows.get(fieldname)
+        if field is None:
+            field = self.rows[fieldname] = FieldRows(weigh, chars)
+        return field.add(rows, docnum, boost)
 
     def add_field(self, fieldname: str, items, docnum: int, boost: float, scorable: bool,
                   values: bool) -> int:
@@ -127,7 +131,11 @@ class _Postings:
 
     def _sorted(self):
         """((field name, term bytes), entry) of the postings in memory, in key order."""
-        for fieldname in sorted(self.fields):
+        for fieldname in sorted(self.fields.keys() | self.rows.keys()):
+            if fieldname in self.rows:
+                for term, entry in self.rows[fieldname].entries(self.terms.texts):
+                    yield (fieldname, term.encode("utf-8")), entry
+                continue
             terms = self.fields[fieldname]
             for term in sorted(terms):
                 yield (fieldname, term.encode("utf-8") if isinstance(term, str) else term), terms[term]
@@ -150,8 +158,14 @@ class _Postings:
             write(data)
         run.flush()
         self.runs.append(run)
+        self._forget()
+
+    def _forget(self) -> None:
         self.fields = {}
+        self.rows = {}
         self.size = 0
+        if len(self.terms.texts) > _TERMS_LIMIT:
+            self.terms = TermRows()
 
     def items(self):
         """(key, [(docs, weights, extra, data), ...]) in key order, parts in document order
@@ -159,9 +173,9 @@ class _Postings:
         if not self.runs:
             for key, entry in self._sorted():
                 yield key, [entry]
-            self.fields = {}
+            self._forget()
             return
-        if self.fields:
+        if self.fields or self.rows:
             self.spill()
         merged = heapq.merge(*(_read_run(run, self.kinds) for run in self.runs),
                              key=itemgetter(0))
@@ -172,7 +186,7 @@ class _Postings:
         for run in self.runs:
             run.close()
         self.runs = []
-        self.fields = {}
+        self._forget()
 
     cancel = cleanup
 
@@ -244,15 +258,18 @@ class ArraySegmentWriter(SegmentWriter):
         kind = self._kinds[fieldname]
         if fast is not None and isinstance(value, str):
             analysis, chars = fast
+            if kind == "occurrences" and analysis is index_occurrences:
+                return self.pool.add_rows(fieldname, self.pool.terms.rows(value), docnum,
+                                          field.format.field_boost, boost, chars)
             found = analysis(value, chars)
             if kind == "occurrences":
                 return self.pool.add_occurrences(fieldname, found, docnum,
                                                  field.format.field_boost, boost, 3 if chars else 1)
-            items = _encoded(field.format, found, chars)
+            items = encoded_items(field.format, found, chars)
         else:
             items = field.index(value)
             if kind == "occurrences":
-                items = _decoded(field.format, items)
+                items = decoded_occurrences(field.format, items)
                 return self.pool.add_occurrences(fieldname, items, docnum,
                                                  field.format.field_boost, boost,
                                                  3 if self._analyses[fieldname][1] else 1)
@@ -379,17 +396,3 @@ class ArraySegmentWriter(SegmentWriter):
         self._assemble_segment()
         return self.get_segment()
 
-
-def _encoded(fmt, found: dict[str, list[int]], chars: bool) -> list:
-    """``field.index``'s items from an analysis' occurrences (Whoosh's value bytes)."""
-    width = 3 if chars else 1
-    return [(text.encode("utf-8"), len(deltas) // width, len(deltas) // width * fmt.field_boost,
-             fmt.encode(absolute(deltas, chars))) for text, deltas in found.items()]
-
-
-def _decoded(fmt, items) -> dict[str, list[int]]:
-    """An analysis' occurrences (deltas) from ``field.index``'s items (a value not a str)."""
-    chars = type(fmt) is formats.Characters
-    return {tbytes.decode("utf-8"): deltas_of(fmt.decode_characters(vbytes) if chars
-                                              else fmt.decode_positions(vbytes), chars)
-            for tbytes, _, _, vbytes in items}
