@@ -71,17 +71,7 @@ class TermRows:
         return self._long_rows(value)
 
     def _short_rows(self, value: str) -> np.ndarray:
-        rows = array("i")
-        number = self.number
-        for text, flat in index_occurrences(value, True).items():
-            term = number(text)
-            p = e = 0
-            for k in range(0, len(flat), 3):
-                p += flat[k]
-                s = e + flat[k + 1]
-                e = s + flat[k + 2]
-                rows.extend((term, p, s, e))
-        return np.frombuffer(rows, np.int32).reshape(-1, 4) if rows else _EMPTY
+        return rows_of(index_occurrences(value, True), self.number, True)
 
     def _entry(self, chunk: str) -> tuple[bytes, bytes, bytes]:
         """A chunk's kept tokens packed: (number, position offset, start, end) each as four
@@ -168,3 +158,24 @@ class TermRows:
         if not inserts:
             return rows
         return np.insert(rows, inserts, np.array(new, np.int32), axis=0)
+
+
+def rows_of(found: dict[str, list[int]], number, chars: bool) -> np.ndarray:
+    """Rows from an analysis' occurrences (term -> flat deltas), numbered by ``number``;
+    without chars, start and end are 0."""
+    out = array("i")
+    for text, flat in found.items():
+        term = number(text)
+        p = e = 0
+        if chars:
+            for k in range(0, len(flat), 3):
+                p += flat[k]
+                s = e + flat[k + 1]
+                e = s + flat[k + 2]
+                out.extend((term, p, s, e))
+        else:
+            for delta in flat:
+                p += delta
+                out.extend((term, p, 0, 0))
+    return np.frombuffer(out, np.int32).reshape(-1, 4) if out else _EMPTY
+

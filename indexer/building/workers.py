@@ -61,7 +61,7 @@ class _Shard:
         for _, source, digest in losers:
             self._forget(source, digest)
         pool = self.writer.pool
-        if pool.runs and pool.fields:
+        if pool.runs and (pool.fields or pool.rows):
             # What finishing starts with; the merge of the runs then needs little of the
             # memory the arrays took, so it can go back to the system first.
             pool.spill()

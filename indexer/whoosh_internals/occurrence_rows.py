@@ -7,8 +7,8 @@ segment finished), sorts all of them by (term, document) in one stable sort: eac
 postings then come out as the arrays `_Postings` holds for an "occurrences" field (document
 numbers, weights, counts and the flat deltas of `index_occurrences`), without a step of
 Python per document and term. The occurrences of other paths (a value not a str, a field
-stored as Whoosh's value bytes) convert here too: `rows_of`, `encoded_items`,
-`decoded_occurrences`.
+stored as Whoosh's value bytes) convert here too: `encoded_items`, `decoded_occurrences`
+(and `indexer.analysis.batch.rows_of` into rows).
 
     >>> field = FieldRows(weigh=2.0, chars=True)
     >>> _ = field.add(np.array([[0, 0, 0, 3], [1, 1, 4, 7], [0, 2, 8, 11]], np.int32), 0, 1.0)
@@ -117,26 +117,6 @@ class FieldRows:
     def clear(self) -> None:
         self.blocks = []
         self.docs, self.counts, self.boosts = array("I"), array("I"), array("d")
-
-
-def rows_of(found: dict[str, list[int]], number, chars: bool) -> np.ndarray:
-    """Rows from an analysis' occurrences (term -> flat deltas), numbered by ``number``;
-    without chars, start and end are 0."""
-    out = array("i")
-    for text, flat in found.items():
-        term = number(text)
-        p = e = 0
-        if chars:
-            for k in range(0, len(flat), 3):
-                p += flat[k]
-                s = e + flat[k + 1]
-                e = s + flat[k + 2]
-                out.extend((term, p, s, e))
-        else:
-            for delta in flat:
-                p += delta
-                out.extend((term, p, 0, 0))
-    return np.frombuffer(out, np.int32).reshape(-1, 4) if out else np.zeros((0, 4), np.int32)
 
 
 def encoded_items(fmt, found: dict[str, list[int]], chars: bool) -> list:

@@ -30,13 +30,13 @@ from typing import Callable
 from whoosh import formats
 from whoosh.writing import SegmentWriter
 
-from indexer.analysis.batch import TermRows
+from indexer.analysis.batch import TermRows, rows_of
 from indexer.analysis.memo import index_occurrences
 from indexer.errors import OffresError
 from indexer.whoosh_internals.codec import array_kind, offres_codec
 from indexer.whoosh_internals.document_parts import DocumentParts
 from indexer.whoosh_internals.occurrence_rows import (FieldRows, decoded_occurrences,
-                                                     encoded_items, rows_of)
+                                                     encoded_items)
 from indexer.whoosh_internals.position_blocks import PositionArrays, codes_of, whoosh_bytes
 from indexer.whoosh_internals.term_lists import TermLists, usable
 from indexer.whoosh_internals.term_parts import (add_bytes, add_through, fixed_values, joined,

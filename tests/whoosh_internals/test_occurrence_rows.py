@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.whoosh_internals.occurrence_rows import FieldRows, rows_of
+from indexer.analysis.batch import rows_of
+from indexer.whoosh_internals.occurrence_rows import FieldRows
 
 
 def one_by_one(documents, weigh: float, chars: bool) -> dict[str, tuple[list, list, list, list]]:
