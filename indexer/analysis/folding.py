@@ -15,7 +15,8 @@ Four contracts, one per use:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import Callable, TypeVar
 
 from unidecode import unidecode
 
@@ -33,6 +34,27 @@ _FAST_FOLD = {cp: unidecode(chr(cp)) for cp in (
     *range(0x80, 0x370), *range(0x1D00, 0x1F00), *range(0x2000, 0x20A0),
     *range(0x2100, 0x2150), *range(0xFB00, 0xFB07))}
 _FOLD_TABLE = {**_FAST_FOLD, **_LIGATURES}
+
+_Result = TypeVar("_Result")
+
+
+def short_text_cache(maxsize: int, longest: int = 120) -> Callable[
+        [Callable[[str], _Result]], Callable[[str], _Result]]:
+    """An LRU cache of a function of one text that only keeps texts of ``longest`` characters
+    or fewer: labels and names ("Lieu de travail : Nouméa") repeat from offer to offer, a
+    paragraph seldom does, and a build worker's caches full of paragraphs held tens of
+    megabytes for no hit. ``cache_info`` and ``cache_clear`` are the cache's."""
+    def decorate(function: Callable[[str], _Result]) -> Callable[[str], _Result]:
+        cached = lru_cache(maxsize=maxsize)(function)
+
+        @wraps(function)
+        def call(text: str) -> _Result:
+            return cached(text) if len(text) <= longest else function(text)
+
+        call.cache_info = cached.cache_info  # type: ignore[attr-defined]
+        call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        return call
+    return decorate
 
 
 def fold_one(word: str) -> str:
@@ -74,7 +96,7 @@ def fold_words(text: str) -> str:
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(maxsize=65536)
+@short_text_cache(maxsize=8192)
 def fold_key(text: str) -> str:
     """Lower-case ASCII words of letters and digits, for comparing labels and names:
     "Lieu d’affectation :" -> "lieu d affectation"."""

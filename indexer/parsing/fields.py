@@ -146,11 +146,13 @@ def _title(doc: Document, blocks: list[Block], labels: list[tuple[str, str, str]
     return " ".join(parts), used
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _line_label(text: str) -> tuple[str, str, str] | None:
     """(field, label, value) of a heading or line: "## Employeur : Province Sud" → ("employer", "Employeur", "Province Sud").
 
-    Cached: offers of one site repeat their labelled lines ("Lieu de travail : Nouméa").
+    Cached: offers of one site repeat their labelled lines ("Lieu de travail : Nouméa"). Most
+    labelled lines are one offer's own ("Référence : 26-1246"): a small cache keeps the
+    repeated ones (least recently used go first) without holding every line of the build.
     """
     if ":" not in text:  # no colon, no label: most lines
         return None

@@ -6,13 +6,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from indexer.analysis.folding import fold_key
+from indexer.analysis.folding import fold_key, short_text_cache
 
 
 _FOOTNOTE = re.compile(r"\(\s*\d+\s*\)|\[\s*\d+\s*\]|[¹²³⁴⁵*]+")
 
 
-@lru_cache(maxsize=65536)
+@short_text_cache(maxsize=8192)
 def fold(s: str) -> str:
     """Lower-case ASCII words for comparisons: "Corps ou Cadre d’emploi /Domaine :" → "corps ou cadre d emploi domaine"."""
     return fold_key(_FOOTNOTE.sub(" ", s))  # footnote marks: "(1)", "[2]", "*"
