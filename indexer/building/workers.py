@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+from array import array
 from pathlib import Path
 
 from indexer.building.corpus import ReadOffer, Skipped, read_offer, stable_id
@@ -157,34 +158,39 @@ def write_shards(ix, corpus: Path, paths: list[Path], report: BuildReport, max_b
         workers = 1
     chunks = [range(start, min(start + SHARD_CHUNK, len(paths)))
               for start in range(0, len(paths), SHARD_CHUNK)]
-    results: list = [None] * len(paths)
-    where: list[int] = [0] * len(paths)  # the shard of each file
+    # What each file left, kept compactly by file number while the workers parse: the
+    # usable file's entry, the shard and document number it went to; skips and warnings
+    # (few) by number, so that the report lists them in the corpus's order.
+    found: list[Entry | None] = [None] * len(paths)
+    where = array("b", bytes(len(paths)))
+    docnums = array("l", bytes(8 * len(paths)))
+    skipped: dict[int, Skipped] = {}
+    warned: dict[int, tuple[str, ...]] = {}
     done = 0
 
     def record(shard_no: int, items) -> None:
         nonlocal done
         for number, result in items:
-            results[number] = result
-            where[number] = shard_no
+            if isinstance(result, Skipped):
+                skipped[number] = result
+            else:
+                digest, doc_id, rank, stat, docnum, warnings = result
+                found[number] = Entry(str(paths[number]), digest, doc_id, rank, stat=stat)
+                where[number] = shard_no
+                docnums[number] = docnum
+                if warnings:
+                    warned[number] = warnings
             done += 1
             if progress:
                 progress(done, len(paths), str(paths[number]))
 
     def settle() -> tuple[list[Entry], dict[str, Entry], list[str], list[list]]:
-        entries: list[Entry] = []
-        shard_of: dict[str, tuple[int, int]] = {}
-        for path, result, shard_no in zip(paths, results, where):
-            if isinstance(result, Skipped):
-                report.skipped.append(result)
-                continue
-            digest, doc_id, rank, stat, docnum, warnings = result
-            report.warnings.extend(f"{path}: {w}" for w in warnings)
-            source = str(path)
-            entries.append(Entry(source, digest, doc_id, rank, stat=stat))
-            shard_of[source] = (shard_no, docnum)
-        # Held while the workers write their segments otherwise (the build's peak).
-        results.clear()
-        where.clear()
+        for number in sorted({*skipped, *warned}):
+            if number in skipped:
+                report.skipped.append(skipped[number])
+            else:
+                report.warnings.extend(f"{paths[number]}: {w}" for w in warned[number])
+        entries = [entry for entry in found if entry is not None]
         winners, duplicates = deduplicate(entries)
         merged = merge_groups(entries, winners, max_bytes)
         report.warnings.extend(merged.warnings)
@@ -194,10 +200,11 @@ def write_shards(ix, corpus: Path, paths: list[Path], report: BuildReport, max_b
         # the file that won is then a loser like the others.
         kept = {entry.source for doc_id, entry in winners.items() if doc_id not in merged.rewritten}
         losers: list[list] = [[] for _ in range(workers)]
-        for entry in entries:
-            if entry.source not in kept:
-                shard_no, docnum = shard_of[entry.source]
-                losers[shard_no].append((docnum, entry.source, entry.digest))
+        for number, entry in enumerate(found):
+            if entry is not None and entry.source not in kept:
+                losers[where[number]].append((docnums[number], entry.source, entry.digest))
+        # Held while the workers write their segments otherwise (the build's peak).
+        found.clear()
         extra.extend(winners[doc_id] for doc_id in sorted(merged.rewritten))
         return entries, winners, duplicates, losers
 
