@@ -21,8 +21,12 @@ from whoosh import query as Q
 from indexer.searching.matches import Matches, contains, positions
 
 # Offers checked in the first round: a page of 10 needs one or two when the words are
-# adjacent in the best offers (a phrase typed without quotes).
-FIRST_BATCH = 64
+# adjacent in the best offers (a phrase typed without quotes). Few, because a cold check
+# decodes a posting block of each word per offer checked, and a common word's whole
+# postings once the offers checked span half its blocks: at 100,000 offers, 16 rather
+# than 64 took the p95 of 600 cold queries from 54-73 ms to 52-58 (BENCHMARKS.md); 8 is
+# less than a page, and the words typed together then take a second, large round.
+FIRST_BATCH = 16
 # Then at least this many: when the first round found few adjacent, the words are rarely
 # adjacent, the threshold barely rises, and most open offers get checked in the end. One
 # large round decodes each word's posting blocks once, in one pass; rounds doubling from
