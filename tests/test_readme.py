@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from web_helpers import stop_server
+
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 
@@ -33,7 +35,7 @@ def server(seed_index_dir):
     thread = threading.Thread(target=httpd.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.effective_port}"
-    httpd.close()
+    stop_server(httpd, thread)
 
 
 def run(command: str, base: str) -> str:

@@ -244,3 +244,18 @@ def build_web_index(folder: Path, with_opt: bool = False) -> Path:
     report = build_index(corpus, index)
     assert report.indexed == 5 + len(FIXTURE_OFFERS) + (2 if with_opt else 0), report
     return index
+
+
+def stop_server(server, thread) -> None:
+    """Stop a waitress server whose loop runs in ``thread``, and wait for the thread.
+
+    The sockets are closed from the loop itself (a thunk of waitress's trigger): closed from
+    another thread, one can go while the loop polls it, and the loop's thread then dies of
+    "Bad file descriptor". With nothing left to poll, the loop returns.
+    """
+    from waitress import wasyncore
+
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    thread.join(timeout=10)
+    if not thread.is_alive():  # the loop is over: what it left open can go from here
+        wasyncore.close_all(server._map)

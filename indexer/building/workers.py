@@ -162,8 +162,8 @@ def write_shards(ix, corpus: Path, paths: list[Path], report: BuildReport, max_b
     # usable file's entry, the shard and document number it went to; skips and warnings
     # (few) by number, so that the report lists them in the corpus's order.
     found: list[Entry | None] = [None] * len(paths)
-    where = array("b", bytes(len(paths)))
-    docnums = array("l", bytes(8 * len(paths)))
+    where = array("b", [0]) * len(paths)
+    docnums = array("q", [0]) * len(paths)
     skipped: dict[int, Skipped] = {}
     warned: dict[int, tuple[str, ...]] = {}
     done = 0
@@ -203,8 +203,6 @@ def write_shards(ix, corpus: Path, paths: list[Path], report: BuildReport, max_b
         for number, entry in enumerate(found):
             if entry is not None and entry.source not in kept:
                 losers[where[number]].append((docnums[number], entry.source, entry.digest))
-        # Held while the workers write their segments otherwise (the build's peak).
-        found.clear()
         extra.extend(winners[doc_id] for doc_id in sorted(merged.rewritten))
         return entries, winners, duplicates, losers
 

@@ -8,7 +8,7 @@ import threading
 from typing import Iterator
 
 from searchweb import ServeSettings, create_app, create_server
-from web_helpers import WEB_AS_OF
+from web_helpers import WEB_AS_OF, stop_server
 
 
 @contextlib.contextmanager
@@ -22,8 +22,7 @@ def served(index_dir, settings: ServeSettings | None = None, **config) -> Iterat
     try:
         yield settings.host, server.effective_port, app
     finally:
-        server.close()
-        thread.join(timeout=10)
+        stop_server(server, thread)
         app.extensions["offres_index"].close()
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from web_helpers import (
     EDUCATEUR_OFFER, FIXTURE_OFFERS, OPT_JSONLD_SLUG, OPT_MARKDOWN_SLUG, OPT_STATED, WEB_AS_OF,
-    build_web_index,
+    build_web_index, stop_server,
 )
 
 pytestmark = pytest.mark.browser
@@ -74,8 +74,7 @@ def served(tmp_path_factory):
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}", app
-    server.close()
-    thread.join(timeout=5)
+    stop_server(server, thread)
     app.extensions["offres_index"].close()
 
 
