@@ -178,4 +178,3 @@ def rows_of(found: dict[str, list[int]], number, chars: bool) -> np.ndarray:
                 p += delta
                 out.extend((term, p, 0, 0))
     return np.frombuffer(out, np.int32).reshape(-1, 4) if out else _EMPTY
-
